@@ -1,0 +1,1 @@
+namespace MixtralPS.Core; internal static class Placeholder { }

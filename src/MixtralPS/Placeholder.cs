@@ -1,0 +1,1 @@
+namespace MixtralPS; internal static class Placeholder { }
