@@ -1,1 +1,0 @@
-namespace MixtralPS.Core; internal static class Placeholder { }
