@@ -1,0 +1,145 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    Builds, tests, demonstrates and benchmarks MixtralPS.
+.DESCRIPTION
+    Build  lays out a clean, importable module folder in out/MixtralPS.
+    Test   builds, runs the xunit suites, then Pester in a fresh pwsh -NoProfile that imports out/MixtralPS;
+           ends with the line "N passed, N failed" counting both.
+    Demo   builds and runs the module's main jobs offline, with the embedded defaults.
+    Bench  builds and runs the benchmarks in bench/, writing dated results to bench/results.
+    Run it through the pinned PowerShell: dotnet tool restore; dotnet pwsh ./build.ps1 <Task>
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # Pester tests to run (wildcards on file names), for a quicker loop while working.
+    [string[]] $PesterFilter = @('*')
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleDir = Join-Path $Out 'MixtralPS'
+
+function Invoke-Native {
+    param([string] $What, [scriptblock] $Command)
+    & $Command | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw "$What failed (exit code $LASTEXITCODE)." }
+}
+
+function Get-RuntimeId {
+    $arch = [System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture.ToString().ToLowerInvariant()
+    if ($IsWindows) { "win-$arch" } elseif ($IsMacOS) { "osx-$arch" } else { "linux-$arch" }
+}
+
+function Get-ProductVersion {
+    ([xml](Get-Content -Raw (Join-Path $Root 'Directory.Build.props'))).Project.PropertyGroup.Version |
+        Where-Object { $_ } | Select-Object -First 1
+}
+
+# The command line that starts this same PowerShell afresh (pwsh runs as a dotnet tool here).
+function Get-PwshCommand {
+    $host_ = [Environment]::ProcessPath
+    if ([IO.Path]::GetFileNameWithoutExtension($host_) -eq 'dotnet') { , @($host_, (Join-Path $PSHOME 'pwsh.dll')) }
+    else { , @($host_) }
+}
+
+function Invoke-Build {
+    $version = Get-ProductVersion
+    $rid = Get-RuntimeId
+    Write-Host "Building MixtralPS $version for $rid ($Configuration)" -ForegroundColor Cyan
+    $publish = Join-Path $Out "publish/$rid"
+    if (Test-Path $publish) { Remove-Item $publish -Recurse -Force }
+    Invoke-Native 'dotnet publish' {
+        dotnet publish (Join-Path $Root 'src/MixtralPS/MixtralPS.csproj') -c $Configuration -r $rid --self-contained false -o $publish -nologo -v quiet -p:ErrorOnDuplicatePublishOutputFiles=false
+    }
+
+    if (Test-Path $ModuleDir) { Remove-Item $ModuleDir -Recurse -Force }
+    New-Item -ItemType Directory -Path $ModuleDir | Out-Null
+    # The module folder holds what pwsh loads: our assemblies, their dependencies, native libraries beside them.
+    Get-ChildItem $publish -Exclude '*.deps.json', '*.runtimeconfig.json' | Copy-Item -Destination $ModuleDir -Recurse
+    $manifest = Get-Content -Raw (Join-Path $Root 'MixtralPS.psd1')
+    $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$version'"
+    Set-Content -Path (Join-Path $ModuleDir 'MixtralPS.psd1') -Value $manifest -Encoding utf8NoBOM
+    Write-Host "Module laid out in $ModuleDir"
+}
+
+function Invoke-XunitTests {
+    $results = Join-Path $Out 'test-results'
+    if (Test-Path $results) { Remove-Item $results -Recurse -Force }
+    $passed = 0; $failed = 0
+    foreach ($project in Get-ChildItem (Join-Path $Root 'tests') -Recurse -Filter '*.Tests.csproj') {
+        Write-Host "xunit: $($project.BaseName)" -ForegroundColor Cyan
+        $trx = "$($project.BaseName).trx"
+        dotnet test $project.FullName -c $Configuration -nologo --logger "trx;LogFileName=$trx" --results-directory $results --logger 'console;verbosity=minimal' | Out-Host
+        $file = Join-Path $results $trx
+        if (-not (Test-Path $file)) { Write-Warning "$($project.BaseName) produced no results."; $failed++; continue }
+        $counters = ([xml](Get-Content -Raw $file)).TestRun.ResultSummary.Counters
+        $passed += [int]$counters.passed
+        $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+    }
+    [pscustomobject]@{ Passed = $passed; Failed = $failed }
+}
+
+function Invoke-PesterTests {
+    Invoke-Native 'restore of Pester' { dotnet restore (Join-Path $Root 'build/Tools.csproj') -nologo -v quiet }
+    Invoke-Native 'build of the test server' {
+        dotnet build (Join-Path $Root 'tests/MixtralPS.TestServer/MixtralPS.TestServer.csproj') -c $Configuration -nologo -v quiet
+    }
+    $pesterVersion = ([xml](Get-Content -Raw (Join-Path $Root 'Directory.Packages.props'))).Project.PropertyGroup.PesterVersion |
+        Where-Object { $_ } | Select-Object -First 1
+    $nugetRoot = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
+    $pester = Join-Path $nugetRoot "pester/$pesterVersion/tools/Pester.psd1"
+    $server = Join-Path $Root "tests/MixtralPS.TestServer/bin/$Configuration/net10.0/MixtralPS.TestServer.dll"
+    $summary = Join-Path $Out 'test-results/pester-summary.json'
+    $pwsh = Get-PwshCommand
+    $runner = Join-Path $Root 'tests/Pester/Invoke-PesterRun.ps1'
+    Write-Host 'Pester (fresh pwsh -NoProfile importing out/MixtralPS)' -ForegroundColor Cyan
+    # Passed through the environment: pwsh on Unix would expand a bare '*' argument to file names.
+    $env:MIXTRALPS_PESTER_FILTER = $PesterFilter -join ','
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $runner `
+        -PesterPath $pester -ModulePath $ModuleDir -ServerPath $server -SummaryPath $summary | Out-Host
+    if (-not (Test-Path $summary)) { return [pscustomobject]@{ Passed = 0; Failed = 1 } }
+    Get-Content -Raw $summary | ConvertFrom-Json
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $xunit = Invoke-XunitTests
+    $pester = Invoke-PesterTests
+    $passed = $xunit.Passed + $pester.Passed
+    $failed = $xunit.Failed + $pester.Failed
+    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed"
+    # The closing line CI reads.
+    Write-Host "$passed passed, $failed failed"
+    if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    $pwsh = Get-PwshCommand
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $Root 'demo/Start-Demo.ps1') -ModulePath $ModuleDir
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
+
+function Invoke-Bench {
+    Invoke-Build
+    $pwsh = Get-PwshCommand
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $Root 'bench/Invoke-Benchmarks.ps1') -ModulePath $ModuleDir -Configuration $Configuration
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+    'Bench' { Invoke-Bench }
+}

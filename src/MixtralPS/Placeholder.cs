@@ -1,1 +1,0 @@
-namespace MixtralPS; internal static class Placeholder { }
