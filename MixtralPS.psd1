@@ -15,6 +15,8 @@
         'Get-MixtralModel'
         'Get-MixtralEmbedding'
         'Compare-TextSimilarity'
+        'New-RagIndex'
+        'Find-RagContext'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

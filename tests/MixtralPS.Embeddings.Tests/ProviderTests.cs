@@ -44,6 +44,7 @@ public sealed class ProviderTests
     {
         var error = Assert.Throws<ArgumentException>(() => Create().Embed(["fine", "also fine", blank]));
         Assert.Contains("Text 2", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, error.Data["Index"]);
     }
 
     [Fact]

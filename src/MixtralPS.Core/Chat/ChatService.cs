@@ -45,7 +45,9 @@ public sealed class ChatService
         return messages;
     }
 
-    public async Task<ChatResponse> CompleteAsync(ChatOptions options, IReadOnlyList<ChatMessage> messages, CancellationToken cancellationToken = default)
+    /// <param name="sources">For a grounded answer, the sources numbered in the prompt; they come back on the response.</param>
+    public async Task<ChatResponse> CompleteAsync(
+        ChatOptions options, IReadOnlyList<ChatMessage> messages, CancellationToken cancellationToken = default, IReadOnlyList<string>? sources = null)
     {
         var request = options.ToRequest(messages);
         ChatCompletionResponse completion;
@@ -62,11 +64,12 @@ public sealed class ChatService
             ?? throw new MistralException(MistralErrorKind.Protocol, "The chat completion had no choices.");
         var message = choice.Message ?? ChatMessage.Assistant("");
         return Finish(options, messages, message.Content ?? "", message.ToolCalls ?? [], choice.FinishReason,
-            completion.Model, completion.Usage, completion.Id, completion.Created, streamed: false);
+            completion.Model, completion.Usage, completion.Id, completion.Created, streamed: false, sources);
     }
 
     public async IAsyncEnumerable<ChatStreamUpdate> StreamAsync(
-        ChatOptions options, IReadOnlyList<ChatMessage> messages, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        ChatOptions options, IReadOnlyList<ChatMessage> messages, [EnumeratorCancellation] CancellationToken cancellationToken = default,
+        IReadOnlyList<string>? sources = null)
     {
         var request = options.ToRequest(messages);
         var accumulator = new ChatStreamAccumulator();
@@ -112,12 +115,12 @@ public sealed class ChatService
         }
 
         yield return new ChatStreamUpdate("", Finish(options, messages, accumulator.Content, accumulator.ToolCalls(),
-            accumulator.FinishReason, accumulator.Model, accumulator.Usage, accumulator.Id, accumulator.Created, streamed: true));
+            accumulator.FinishReason, accumulator.Model, accumulator.Usage, accumulator.Id, accumulator.Created, streamed: true, sources));
     }
 
     private static ChatResponse Finish(
         ChatOptions options, IReadOnlyList<ChatMessage> messages, string content, List<ToolCall> toolCalls, string? finishReason,
-        string? model, UsageInfo? usage, string? id, long? created, bool streamed)
+        string? model, UsageInfo? usage, string? id, long? created, bool streamed, IReadOnlyList<string>? sources)
     {
         var history = new List<ChatMessage>(messages) { ChatMessage.Assistant(content, toolCalls) };
         return new ChatResponse
@@ -132,6 +135,7 @@ public sealed class ChatService
             Created = created is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null,
             Streamed = streamed,
             Json = options.WantsJson ? TryParseJson(content) : null,
+            Sources = sources ?? [],
         };
     }
 

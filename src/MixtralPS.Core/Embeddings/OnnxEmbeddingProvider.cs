@@ -83,7 +83,7 @@ public sealed class OnnxEmbeddingProvider : IEmbeddingProvider
     }
 
     /// <summary>Embeds <paramref name="texts"/> on the calling thread; results in input order.</summary>
-    /// <exception cref="ArgumentException">A text is null, empty or whitespace (the message names its index).</exception>
+    /// <exception cref="ArgumentException">A text is null, empty or whitespace (the message and Data["Index"] give its index).</exception>
     public IReadOnlyList<EmbeddingResult> Embed(
         IReadOnlyList<string> texts,
         EmbeddingPurpose purpose = EmbeddingPurpose.Document,
@@ -95,7 +95,11 @@ public sealed class OnnxEmbeddingProvider : IEmbeddingProvider
         {
             if (string.IsNullOrWhiteSpace(texts[i]))
             {
-                throw new ArgumentException($"Text {i} is empty or whitespace; there is nothing to embed.", nameof(texts));
+                // Data["Index"] lets a caller report the one bad item without parsing the message.
+                throw new ArgumentException($"Text {i} is empty or whitespace; there is nothing to embed.", nameof(texts))
+                {
+                    Data = { ["Index"] = i },
+                };
             }
 
             tokenized[i] = Tokenize(texts[i], purpose);

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using MixtralPS.Completion;
 using MixtralPS.Core.Embeddings;
 using MixtralPS.Infrastructure;
 
@@ -17,6 +18,21 @@ public sealed class GetMixtralEmbeddingCommand : EmbeddingCmdlet
     [AllowEmptyString]
     [AllowNull]
     public string?[] Text { get; set; } = [];
+
+    /// <summary>A local model (default all-MiniLM-L6-v2, or $env:MIXTRAL_EMBED_MODEL) or mistral-embed.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(EmbeddingModelCompleter))]
+    public string? Model { get; set; }
+
+    /// <summary>Token limit per text for local models (texts beyond it are truncated).</summary>
+    [Parameter]
+    [ValidateRange(2, 512)]
+    public int? MaxTokens { get; set; }
+
+    protected override string? RequestedModel => Model;
+
+    protected override int? RequestedMaxTokens => MaxTokens;
 
     /// <summary>Embed the texts as search queries (models with a query prefix use it).</summary>
     [Parameter]

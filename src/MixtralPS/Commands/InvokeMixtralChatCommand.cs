@@ -3,6 +3,7 @@ using MixtralPS.Completion;
 using MixtralPS.Core.Chat;
 using MixtralPS.Core.Configuration;
 using MixtralPS.Core.Models;
+using MixtralPS.Core.Rag;
 using MixtralPS.Infrastructure;
 
 namespace MixtralPS.Commands;
@@ -16,7 +17,8 @@ public enum ChatResponseFormat
 
 /// <summary>
 /// Sends a message to a Mistral model and returns its answer. Piped strings are messages (one chat each);
-/// a piped response continues its conversation.
+/// a piped response continues its conversation; piped context chunks (Find-RagContext) ground one answer
+/// in them, with its sources.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "MixtralChat")]
 [OutputType(typeof(ChatResponse))]
@@ -26,7 +28,7 @@ public sealed class InvokeMixtralChatCommand : MixtralApiCmdlet
     [ValidateNotNullOrEmpty]
     public string? Message { get; set; }
 
-    /// <summary>A message (string) or an earlier response whose conversation goes on.</summary>
+    /// <summary>A message (string), an earlier response whose conversation goes on, or context chunks from Find-RagContext.</summary>
     [Parameter(ValueFromPipeline = true)]
     public PSObject? InputObject { get; set; }
 
@@ -79,6 +81,8 @@ public sealed class InvokeMixtralChatCommand : MixtralApiCmdlet
 
     private ChatService chat = null!;
     private ChatOptions options = null!;
+    private readonly List<RagContextChunk> context = [];
+    private bool received;
 
     protected override void BeginProcessing()
     {
@@ -123,6 +127,14 @@ public sealed class InvokeMixtralChatCommand : MixtralApiCmdlet
 
     protected override void ProcessRecord()
     {
+        received = true;
+        if (InputObject?.BaseObject is RagContextChunk chunk)
+        {
+            // Context is gathered; the one grounded question is asked when the pipeline ends.
+            context.Add(chunk);
+            return;
+        }
+
         var (history, text) = Interpret(InputObject?.BaseObject);
         var message = Message is null ? text : text is null ? Message : Message + "\n\n" + text;
         if (string.IsNullOrWhiteSpace(message))
@@ -140,10 +152,31 @@ public sealed class InvokeMixtralChatCommand : MixtralApiCmdlet
             return;
         }
 
-        var messages = ChatService.BuildMessages(history ?? History, SystemPrompt, message);
+        Ask(ChatService.BuildMessages(history ?? History, SystemPrompt, message), message, sources: null);
+    }
+
+    protected override void EndProcessing()
+    {
+        if (context.Count > 0)
+        {
+            var question = Message ?? context[0].Query;
+            var (grounded, sources) = GroundedPrompt.WithSources(question, context);
+            WriteVerbose($"Grounding the answer in {context.Count} chunks from {sources.Count} sources.");
+            Ask(ChatService.BuildMessages(History, SystemPrompt, grounded), question, sources);
+        }
+        else if (!received && MyInvocation.ExpectingInput)
+        {
+            WriteWarning("Nothing came down the pipeline (did Find-RagContext find no context?), so nothing was asked.");
+        }
+
+        base.EndProcessing();
+    }
+
+    private void Ask(List<ChatMessage> messages, string target, IReadOnlyList<string>? sources)
+    {
         try
         {
-            var response = Stream ? RunStreamed(messages) : Run(ct => chat.CompleteAsync(options, messages, ct));
+            var response = Stream ? RunStreamed(messages, sources) : Run(ct => chat.CompleteAsync(options, messages, ct, sources));
             WriteResponse(response);
         }
         catch (PipelineStoppedException)
@@ -152,13 +185,13 @@ public sealed class InvokeMixtralChatCommand : MixtralApiCmdlet
         }
         catch (Exception ex)
         {
-            WriteItemError(ex, message);
+            WriteItemError(ex, target);
         }
     }
 
-    private ChatResponse RunStreamed(List<ChatMessage> messages)
+    private ChatResponse RunStreamed(List<ChatMessage> messages, IReadOnlyList<string>? sources)
     {
-        var updates = chat.StreamAsync(options, messages, StopToken).GetAsyncEnumerator(StopToken);
+        var updates = chat.StreamAsync(options, messages, StopToken, sources).GetAsyncEnumerator(StopToken);
         var wroteText = false;
         try
         {

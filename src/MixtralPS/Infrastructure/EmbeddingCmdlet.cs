@@ -1,22 +1,16 @@
 using System.Management.Automation;
-using MixtralPS.Completion;
 using MixtralPS.Core.Embeddings;
 
 namespace MixtralPS.Infrastructure;
 
-/// <summary>A cmdlet that embeds text: the model parameters and the provider behind them.</summary>
+/// <summary>A cmdlet that embeds text: the provider, made on first use, for the model the cmdlet names.</summary>
 public abstract class EmbeddingCmdlet : MixtralApiCmdlet
 {
-    /// <summary>A local model (default all-MiniLM-L6-v2, or $env:MIXTRAL_EMBED_MODEL) or mistral-embed.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(EmbeddingModelCompleter))]
-    public string? Model { get; set; }
+    /// <summary>The model asked for (-Model where the cmdlet has it); null for the default.</summary>
+    protected virtual string? RequestedModel => null;
 
-    /// <summary>Token limit per text for local models (texts beyond it are truncated).</summary>
-    [Parameter]
-    [ValidateRange(2, 512)]
-    public int? MaxTokens { get; set; }
+    /// <summary>Token limit per text for local models; null for the model's default.</summary>
+    protected virtual int? RequestedMaxTokens => null;
 
     /// <summary>API requests in flight at once.</summary>
     [Parameter]
@@ -38,22 +32,22 @@ public abstract class EmbeddingCmdlet : MixtralApiCmdlet
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        ModelName = EmbeddingModels.Resolve(Model);
+        ModelName = EmbeddingModels.Resolve(RequestedModel);
     }
 
     private IEmbeddingProvider CreateProvider()
     {
-        if (MaxTokens is not null && !EmbeddingModels.IsLocal(ModelName))
+        if (RequestedMaxTokens is { } maxTokens && !EmbeddingModels.IsLocal(ModelName))
         {
             ThrowTerminatingError(new ErrorRecord(
                 new ArgumentException($"-MaxTokens applies to local models only; '{ModelName}' is served by the API, which refuses over-long texts instead of truncating them."),
-                ErrorIdPrefix + "InvalidArgument", ErrorCategory.InvalidArgument, MaxTokens));
+                ErrorIdPrefix + "InvalidArgument", ErrorCategory.InvalidArgument, maxTokens));
         }
 
         IEmbeddingProvider? created = null;
         try
         {
-            created = EmbeddingModels.Create(ModelName, ModuleDirectory, () => Client, MaxTokens, ThrottleLimit, BatcherFor(ModelName), allowUnknownApiModels: EndpointConfigured);
+            created = EmbeddingModels.Create(ModelName, ModuleDirectory, () => Client, RequestedMaxTokens, ThrottleLimit, BatcherFor(ModelName), allowUnknownApiModels: EndpointConfigured);
         }
         catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or DllNotFoundException or TypeInitializationException)
         {

@@ -23,6 +23,7 @@ public abstract class MixtralApiCmdlet : MixtralCmdlet
     [ValidateRange(0, 20)]
     public int MaxRetries { get; set; } = 3;
 
+    /// <summary>Seconds to wait for each API attempt and, where the command writes an index, for the writer lock.</summary>
     [Parameter]
     [ValidateRange(1, 86400)]
     public int TimeoutSec { get; set; } = 100;

@@ -25,8 +25,14 @@ public abstract class MixtralCmdlet : PSCmdlet, IDisposable
 
     public void Dispose()
     {
+        ReleaseResources();
         stopping.Dispose();
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Closes what the command holds (files, locks), whether it ended, failed or was stopped.</summary>
+    protected virtual void ReleaseResources()
+    {
     }
 
     /// <summary>Runs an async core call, writing its log lines as they come; Ctrl+C stops the pipeline at once.</summary>

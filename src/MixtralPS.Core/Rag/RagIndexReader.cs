@@ -1,0 +1,221 @@
+using System.Numerics.Tensors;
+using MixtralPS.Core.Index;
+
+namespace MixtralPS.Core.Rag;
+
+/// <summary>
+/// Queries an index: the graph of the database's current generation, memory-mapped; when that graph is not
+/// there yet (a writer is at work, or it was deleted) an exact scan of the stored embeddings, which is slower
+/// but never wrong. Readers take no lock and see only committed documents.
+/// </summary>
+public sealed class RagIndexReader : IDisposable
+{
+    /// <summary>Above this many chunks a filtered query uses the graph with a wider search instead of an exact scan.</summary>
+    private const int ExactFilterLimit = 50_000;
+
+    private readonly RagDatabase db;
+    private readonly HnswIndex? graph;
+    private (long[] Ids, float[] Vectors)? exact;
+
+    private RagIndexReader(RagIndexPaths paths, RagDatabase db, long generation, HnswIndex? graph)
+    {
+        Paths = paths;
+        this.db = db;
+        Generation = generation;
+        this.graph = graph;
+    }
+
+    public RagIndexPaths Paths { get; }
+
+    public RagIndexSettings Settings => db.Settings;
+
+    /// <summary>The committed state this reader's graph belongs to.</summary>
+    public long Generation { get; }
+
+    /// <summary>Whether queries use the HNSW graph (false: exact scan).</summary>
+    public bool UsesGraph => graph is not null;
+
+    public static RagIndexReader Open(string folder, HnswSettings? graphSettings = null)
+    {
+        var paths = new RagIndexPaths(folder);
+        if (!Directory.Exists(paths.Folder))
+        {
+            throw new RagIndexException(RagIndexErrorKind.NotFound, paths.Folder, $"There is no index at '{paths.Folder}'. Create it with New-RagIndex -Path '{paths.Folder}'.");
+        }
+
+        var db = RagDatabase.Open(paths.Database, readOnly: true);
+        try
+        {
+            var generation = db.Generation();
+            HnswIndex? graph = null;
+            var file = paths.Vectors(generation);
+            if (File.Exists(file))
+            {
+                try
+                {
+                    graph = HnswIndex.View(file, graphSettings ?? HnswSettings.Default, db.Settings.Dimensions);
+                    if (graph.Dimensions != db.Settings.Dimensions)
+                    {
+                        graph.Dispose();
+                        graph = null;
+                    }
+                }
+                catch (Exception ex) when (ex is IOException or InvalidDataException or ArgumentException)
+                {
+                    graph = null;
+                }
+            }
+
+            return new RagIndexReader(paths, db, generation, graph);
+        }
+        catch
+        {
+            db.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Whether the index has changed since this reader opened it.</summary>
+    public bool IsStale() => db.Generation() != Generation;
+
+    /// <summary>The best chunks for an embedded query, best first.</summary>
+    /// <param name="sourceFilter">Keeps only chunks of matching sources; null keeps all.</param>
+    public IReadOnlyList<RagContextChunk> Search(float[] query, string queryText, int top, float? minScore, Func<string, bool>? sourceFilter)
+    {
+        if (query.Length != Settings.Dimensions)
+        {
+            throw new RagIndexException(RagIndexErrorKind.ModelMismatch, Paths.Database,
+                $"The query vector has {query.Length} dimensions but the index '{Paths.Folder}' holds {Settings.Dimensions} ({Settings.EmbeddingModel}); embed the query with the index's model.");
+        }
+
+        if (top < 1)
+        {
+            return [];
+        }
+
+        List<(long Id, float Score)> hits;
+        if (sourceFilter is not null)
+        {
+            var allowed = db.Documents().Where(d => sourceFilter(d.Source)).ToList();
+            var allowedChunks = allowed.Sum(d => (long)d.ChunkCount);
+            if (allowed.Count == 0)
+            {
+                return [];
+            }
+
+            hits = graph is not null && allowedChunks > ExactFilterLimit
+                ? GraphSearchFiltered(query, top, allowed.Select(d => d.Source).ToHashSet(StringComparer.Ordinal))
+                : ExactSearch(query, top, allowed.Select(d => d.Id).ToHashSet());
+        }
+        else
+        {
+            hits = graph is not null ? GraphSearch(query, top) : ExactSearch(query, top, null);
+        }
+
+        if (minScore is { } min)
+        {
+            hits = hits.Where(h => h.Score >= min).ToList();
+        }
+
+        return Materialise(hits.Take(top).ToList(), queryText, sourceFilter);
+    }
+
+    private List<(long Id, float Score)> GraphSearch(float[] query, int count) =>
+        graph!.Search(query, count).Select(h => ((long)h.Key, h.Similarity)).ToList();
+
+    /// <summary>Widens the graph search until enough hits pass the filter (or the whole graph was searched).</summary>
+    private List<(long Id, float Score)> GraphSearchFiltered(float[] query, int top, HashSet<string> sources)
+    {
+        for (var k = top * 8; ; k *= 4)
+        {
+            var candidates = GraphSearch(query, Math.Min(k, graph!.Count));
+            var chunks = db.Chunks(candidates.Select(c => c.Id).ToList());
+            var kept = candidates.Where(c => chunks.TryGetValue(c.Id, out var chunk) && sources.Contains(chunk.Source)).ToList();
+            if (kept.Count >= top || k >= graph.Count)
+            {
+                return kept;
+            }
+        }
+    }
+
+    /// <summary>Cosine against every stored embedding (vectors are normalised, so a dot product).</summary>
+    private List<(long Id, float Score)> ExactSearch(float[] query, int top, HashSet<long>? documentIds)
+    {
+        var (ids, vectors) = documentIds is null ? exact ??= LoadAll(null) : LoadAll(documentIds);
+        var dims = Settings.Dimensions;
+        var best = new PriorityQueue<(long Id, float Score), float>(top + 1);
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var score = TensorPrimitives.Dot(query, vectors.AsSpan(i * dims, dims));
+            if (best.Count < top)
+            {
+                best.Enqueue((ids[i], score), score);
+            }
+            else if (score > best.Peek().Score)
+            {
+                best.EnqueueDequeue((ids[i], score), score);
+            }
+        }
+
+        var result = new List<(long Id, float Score)>(best.Count);
+        while (best.Count > 0)
+        {
+            result.Add(best.Dequeue());
+        }
+
+        result.Reverse();
+        return result;
+    }
+
+    private (long[] Ids, float[] Vectors) LoadAll(HashSet<long>? documentIds)
+    {
+        var ids = new List<long>();
+        var vectors = new List<float>();
+        var rows = documentIds is null
+            ? db.Embeddings()
+            : db.Embeddings($"d.id IN ({string.Join(",", documentIds)})");
+        foreach (var (id, vector) in rows)
+        {
+            ids.Add(id);
+            vectors.AddRange(vector);
+        }
+
+        return (ids.ToArray(), vectors.ToArray());
+    }
+
+    private List<RagContextChunk> Materialise(List<(long Id, float Score)> hits, string queryText, Func<string, bool>? sourceFilter)
+    {
+        var chunks = db.Chunks(hits.Select(h => h.Id).ToList());
+        var results = new List<RagContextChunk>(hits.Count);
+        foreach (var (id, score) in hits)
+        {
+            // A chunk removed since the graph was written is skipped; ids are never reused.
+            if (!chunks.TryGetValue(id, out var chunk) || (sourceFilter is not null && !sourceFilter(chunk.Source)))
+            {
+                continue;
+            }
+
+            results.Add(new RagContextChunk
+            {
+                Rank = results.Count + 1,
+                Score = score,
+                Text = chunk.Text,
+                Source = chunk.Source,
+                Start = chunk.Start,
+                Length = chunk.Length,
+                Ordinal = chunk.Ordinal,
+                ChunkId = id,
+                Query = queryText,
+                IndexPath = Paths.Folder,
+            });
+        }
+
+        return results;
+    }
+
+    public void Dispose()
+    {
+        graph?.Dispose();
+        db.Dispose();
+    }
+}

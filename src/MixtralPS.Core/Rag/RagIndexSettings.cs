@@ -1,0 +1,72 @@
+using System.Globalization;
+
+namespace MixtralPS.Core.Rag;
+
+/// <summary>
+/// What an index was built with. Stored in the database so that queries embed with the same model
+/// and updates chunk the same way; a mismatch is an error, never a silent mix of vector spaces.
+/// </summary>
+public sealed record RagIndexSettings
+{
+    public const string FormatName = "MixtralPS.RagIndex";
+    public const int CurrentSchemaVersion = 1;
+
+    public required string EmbeddingModel { get; init; }
+
+    public required int Dimensions { get; init; }
+
+    /// <summary>Token limit of the embedding model the chunks were cut to fit.</summary>
+    public required int MaxTokens { get; init; }
+
+    public string Metric { get; init; } = "cosine";
+
+    public required string Chunker { get; init; }
+
+    public required int ChunkSize { get; init; }
+
+    public required int ChunkOverlap { get; init; }
+
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+
+    public DateTimeOffset Created { get; init; } = DateTimeOffset.UtcNow;
+
+    internal IEnumerable<KeyValuePair<string, string>> ToMeta() =>
+    [
+        new("format", FormatName),
+        new("schema_version", SchemaVersion.ToString(CultureInfo.InvariantCulture)),
+        new("embedding_model", EmbeddingModel),
+        new("dimensions", Dimensions.ToString(CultureInfo.InvariantCulture)),
+        new("max_tokens", MaxTokens.ToString(CultureInfo.InvariantCulture)),
+        new("metric", Metric),
+        new("chunker", Chunker),
+        new("chunk_size", ChunkSize.ToString(CultureInfo.InvariantCulture)),
+        new("chunk_overlap", ChunkOverlap.ToString(CultureInfo.InvariantCulture)),
+        new("created", Created.ToString("o", CultureInfo.InvariantCulture)),
+    ];
+
+    internal static RagIndexSettings FromMeta(IReadOnlyDictionary<string, string> meta, string path)
+    {
+        string Get(string key) => meta.TryGetValue(key, out var v)
+            ? v
+            : throw new RagIndexException(RagIndexErrorKind.Damaged, path, $"'{path}' lacks the index setting '{key}'; the index is damaged. Rebuild it with New-RagIndex -Force.");
+        int Int(string key) => int.TryParse(Get(key), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n)
+            ? n
+            : throw new RagIndexException(RagIndexErrorKind.Damaged, path, $"'{path}' has an unreadable index setting '{key}'; the index is damaged.");
+
+        return new RagIndexSettings
+        {
+            SchemaVersion = Int("schema_version"),
+            EmbeddingModel = Get("embedding_model"),
+            Dimensions = Int("dimensions"),
+            MaxTokens = Int("max_tokens"),
+            Metric = Get("metric"),
+            Chunker = Get("chunker"),
+            ChunkSize = Int("chunk_size"),
+            ChunkOverlap = Int("chunk_overlap"),
+            Created = DateTimeOffset.TryParse(Get("created"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var c) ? c : default,
+        };
+    }
+
+    public override string ToString() =>
+        $"{EmbeddingModel} ({Dimensions} dimensions, {MaxTokens} tokens), {Chunker} chunks of {ChunkSize} characters with {ChunkOverlap} overlap";
+}

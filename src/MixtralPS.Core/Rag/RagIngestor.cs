@@ -1,0 +1,165 @@
+using System.Security.Cryptography;
+using System.Text;
+using MixtralPS.Core.Chunking;
+using MixtralPS.Core.Documents;
+using MixtralPS.Core.Embeddings;
+
+namespace MixtralPS.Core.Rag;
+
+/// <summary>What happened to one input document.</summary>
+public enum IngestOutcome
+{
+    Added,
+    Updated,
+    Skipped,
+}
+
+/// <summary>A document ready to be indexed (or skipped, when its content has not changed).</summary>
+public sealed class PendingDocument
+{
+    internal PendingDocument(DocumentRecord record, LoadedDocument? loaded, IngestOutcome outcome)
+    {
+        Record = record;
+        Loaded = loaded;
+        Outcome = outcome;
+    }
+
+    public DocumentRecord Record { get; }
+
+    public IngestOutcome Outcome { get; }
+
+    internal LoadedDocument? Loaded { get; }
+
+    public string Source => Record.Source;
+}
+
+/// <summary>One document written: what was done and how many chunks it became.</summary>
+public sealed record IngestResult(string Source, IngestOutcome Outcome, int Chunks);
+
+/// <summary>
+/// Turns documents into stored chunks: skips what has not changed (same content hash), chunks the rest
+/// so that no chunk exceeds the embedding model's token limit, embeds chunks of several documents in one
+/// batch, and stores each document in its own transaction.
+/// </summary>
+public sealed class RagIngestor
+{
+    private readonly RagIndexWriter writer;
+    private readonly IEmbeddingProvider embedder;
+    private readonly IChunker chunker;
+    private readonly List<(PendingDocument Document, IReadOnlyList<TextChunk> Chunks)> queue = [];
+    private int queuedChunks;
+
+    public RagIngestor(RagIndexWriter writer, IEmbeddingProvider embedder, IChunker chunker)
+    {
+        this.writer = writer;
+        this.embedder = embedder;
+        this.chunker = chunker;
+    }
+
+    /// <summary>Chunks gathered before one embedding call.</summary>
+    public int EmbeddingBatch { get; init; } = 64;
+
+    /// <summary>Reads a file and decides whether it needs indexing; throws DocumentLoadException for unreadable files.</summary>
+    public PendingDocument Prepare(string path, CancellationToken cancellationToken)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            throw new DocumentLoadException(path, "the file does not exist");
+        }
+
+        var hash = HashFile(path);
+        var source = info.FullName;
+        if (Unchanged(source, hash) is { } skipped)
+        {
+            return skipped;
+        }
+
+        var loaded = DocumentLoader.Load(path, cancellationToken);
+        var record = new DocumentRecord(source, hash, info.Length, info.LastWriteTimeUtc, loaded.Format, loaded.Encoding);
+        return new PendingDocument(record, loaded, writer.Find(source) is null ? IngestOutcome.Added : IngestOutcome.Updated);
+    }
+
+    /// <summary>A text given directly (not a file) under a source name.</summary>
+    public PendingDocument Prepare(string source, string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var hash = Convert.ToHexString(SHA256.HashData(bytes));
+        if (Unchanged(source, hash) is { } skipped)
+        {
+            return skipped;
+        }
+
+        var loaded = DocumentLoader.FromText(source, text);
+        var record = new DocumentRecord(source, hash, bytes.Length, null, loaded.Format, null);
+        return new PendingDocument(record, loaded, writer.Find(source) is null ? IngestOutcome.Added : IngestOutcome.Updated);
+    }
+
+    /// <summary>
+    /// Queues a document; when enough chunks are queued they are embedded and stored. Returns the documents
+    /// written by this call (possibly none, possibly earlier ones).
+    /// </summary>
+    public async Task<IReadOnlyList<IngestResult>> AddAsync(PendingDocument document, CancellationToken cancellationToken)
+    {
+        if (document.Outcome == IngestOutcome.Skipped || document.Loaded is null)
+        {
+            return [new IngestResult(document.Source, IngestOutcome.Skipped, 0)];
+        }
+
+        var chunks = chunker.Split(document.Loaded.Text);
+        queue.Add((document, chunks));
+        queuedChunks += chunks.Count;
+        return queuedChunks >= EmbeddingBatch ? await FlushAsync(cancellationToken).ConfigureAwait(false) : [];
+    }
+
+    /// <summary>Embeds and stores every queued document.</summary>
+    public async Task<IReadOnlyList<IngestResult>> FlushAsync(CancellationToken cancellationToken)
+    {
+        if (queue.Count == 0)
+        {
+            return [];
+        }
+
+        var texts = queue.SelectMany(q => q.Chunks.Select(c => c.Text)).ToList();
+        IReadOnlyList<EmbeddingResult> vectors = texts.Count == 0
+            ? []
+            : await embedder.EmbedAsync(texts, EmbeddingPurpose.Document, cancellationToken).ConfigureAwait(false);
+        var results = new List<IngestResult>(queue.Count);
+        var next = 0;
+        foreach (var (document, chunks) in queue)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var records = new List<ChunkRecord>(chunks.Count);
+            foreach (var chunk in chunks)
+            {
+                var embedded = vectors[next++];
+                records.Add(new ChunkRecord(chunk.Ordinal, chunk.Start, chunk.Length, chunk.Text, embedded.TokenCount, embedded.Vector));
+            }
+
+            writer.Replace(document.Record, records);
+            results.Add(new IngestResult(document.Source, document.Outcome, records.Count));
+        }
+
+        queue.Clear();
+        queuedChunks = 0;
+        return results;
+    }
+
+    /// <summary>Drops queued documents without storing them (after Ctrl+C: what was stored stays).</summary>
+    public void Discard()
+    {
+        queue.Clear();
+        queuedChunks = 0;
+    }
+
+    private PendingDocument? Unchanged(string source, string hash) =>
+        writer.Find(source) is { } stored && stored.ContentHash == hash
+            ? new PendingDocument(new DocumentRecord(source, hash, 0, null, "", null), null, IngestOutcome.Skipped)
+            : null;
+
+    private static string HashFile(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
+        return Convert.ToHexString(SHA256.HashData(stream));
+    }
+}

@@ -1,0 +1,16 @@
+namespace MixtralPS.Core.Rag;
+
+/// <summary>A document as stored: where it came from and what version of it is indexed.</summary>
+public sealed record DocumentRecord(
+    string Source,
+    string ContentHash,
+    long Size,
+    DateTimeOffset? Modified,
+    string Format,
+    string? Encoding);
+
+/// <summary>A chunk as stored, with its embedding.</summary>
+public sealed record ChunkRecord(int Ordinal, int Start, int Length, string Text, int TokenCount, float[] Embedding);
+
+/// <summary>What the index holds for one source.</summary>
+public sealed record StoredDocument(long Id, string Source, string ContentHash, int ChunkCount);

@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using MixtralPS.Completion;
+using MixtralPS.Core.Embeddings;
+using MixtralPS.Core.Rag;
+using MixtralPS.Infrastructure;
+
+namespace MixtralPS.Commands;
+
+/// <summary>
+/// Finds the chunks of an index that best answer a question, embedding it with the index's own model.
+/// Pipe the result into Invoke-MixtralChat for an answer grounded in them, with its sources.
+/// </summary>
+[Cmdlet(VerbsCommon.Find, "RagContext")]
+[OutputType(typeof(RagContextChunk), typeof(string))]
+public sealed class FindRagContextCommand : EmbeddingCmdlet
+{
+    /// <summary>Readers stay open between calls (the graph is memory-mapped): a warm query costs an embedding and a search.</summary>
+    private static readonly ConcurrentDictionary<string, RagIndexReader> Readers = new(StringComparer.Ordinal);
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [ValidateNotNullOrEmpty]
+    public string[] Query { get; set; } = [];
+
+    /// <summary>The index folder made by New-RagIndex.</summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RagIndexPathCompleter))]
+    public string Path { get; set; } = "";
+
+    /// <summary>How many chunks to return.</summary>
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int Top { get; set; } = 4;
+
+    /// <summary>Leave out chunks whose score is below this.</summary>
+    [Parameter]
+    [ValidateRange(-1.0, 1.0)]
+    public float? MinScore { get; set; }
+
+    /// <summary>Only chunks whose source matches one of these wildcard patterns.</summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Source { get; set; }
+
+    /// <summary>Return the tutorial's prompt (context, then the query) as text instead of chunk objects.</summary>
+    [Parameter]
+    public SwitchParameter AsPrompt { get; set; }
+
+    private RagIndexReader reader = null!;
+
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        var folder = GetUnresolvedProviderPathFromPSPath(Path);
+        try
+        {
+            reader = OpenReader(folder);
+        }
+        catch (RagIndexException ex)
+        {
+            ThrowTerminatingError(RagErrors.From(ex, ErrorIdPrefix));
+        }
+
+        // The index decides the model: a query embedded otherwise would be compared across vector spaces.
+        ModelName = reader.Settings.EmbeddingModel;
+        if (!reader.UsesGraph)
+        {
+            WriteVerbose($"The vector graph of {folder} is not current; searching the stored embeddings exactly.");
+        }
+    }
+
+    protected override int? RequestedMaxTokens => reader.Settings.MaxTokens;
+
+    private static RagIndexReader OpenReader(string folder)
+    {
+        if (Readers.TryGetValue(folder, out var cached))
+        {
+            if (!cached.IsStale())
+            {
+                return cached;
+            }
+
+            Readers.TryRemove(folder, out _);
+            cached.Dispose();
+        }
+
+        var opened = RagIndexReader.Open(folder);
+        return Readers.GetOrAdd(folder, opened);
+    }
+
+    protected override void ProcessRecord()
+    {
+        var filters = Source?.Select(s => new WildcardPattern(s, WildcardOptions.IgnoreCase)).ToArray();
+        Func<string, bool>? filter = filters is null ? null : source => filters.Any(f => f.IsMatch(source));
+        foreach (var query in Query)
+        {
+            if (string.IsNullOrWhiteSpace(query))
+            {
+                WriteError(new ErrorRecord(new ArgumentException("The query is empty."), ErrorIdPrefix + "EmptyQuery", ErrorCategory.InvalidArgument, query));
+                continue;
+            }
+
+            IReadOnlyList<RagContextChunk> chunks;
+            try
+            {
+                var vector = Embed([query], EmbeddingPurpose.Query)[0].Vector;
+                chunks = reader.Search(vector, query, Top, MinScore, filter);
+            }
+            catch (PipelineStoppedException)
+            {
+                throw;
+            }
+            catch (RagIndexException ex)
+            {
+                WriteError(RagErrors.From(ex, ErrorIdPrefix));
+                continue;
+            }
+            catch (Exception ex)
+            {
+                WriteItemError(ex, query);
+                continue;
+            }
+
+            if (AsPrompt)
+            {
+                WriteObject(GroundedPrompt.Tutorial(query, chunks));
+            }
+            else
+            {
+                WriteObject(chunks, enumerateCollection: true);
+            }
+        }
+    }
+}

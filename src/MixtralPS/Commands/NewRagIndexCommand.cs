@@ -1,0 +1,379 @@
+using System.Collections.ObjectModel;
+using System.Diagnostics;
+using System.Management.Automation;
+using MixtralPS.Completion;
+using MixtralPS.Core.Chunking;
+using MixtralPS.Core.Documents;
+using MixtralPS.Core.Embeddings;
+using MixtralPS.Core.Rag;
+using MixtralPS.Infrastructure;
+
+namespace MixtralPS.Commands;
+
+/// <summary>How documents are cut into chunks.</summary>
+public enum RagChunker
+{
+    /// <summary>Paragraphs, then sentences, then words, up to -ChunkSize characters with -ChunkOverlap.</summary>
+    Recursive,
+
+    /// <summary>The tutorial's slicing: every -ChunkSize characters.</summary>
+    Fixed,
+}
+
+/// <summary>
+/// Creates or updates a retrieval index on disk from files, paths or texts: unchanged documents are
+/// skipped, changed ones replaced, and with -Prune documents no longer given are removed.
+/// </summary>
+[Cmdlet(VerbsCommon.New, "RagIndex", SupportsShouldProcess = true, DefaultParameterSetName = "Input")]
+[OutputType(typeof(RagIndexSummary))]
+public sealed class NewRagIndexCommand : EmbeddingCmdlet
+{
+    /// <summary>The index folder, for example ./docs.ragidx.</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RagIndexPathCompleter))]
+    public string Path { get; set; } = "";
+
+    /// <summary>Files (Get-ChildItem), paths (wildcards allowed) or objects with Text or Content and a Source.</summary>
+    [Parameter(ParameterSetName = "Input", ValueFromPipeline = true)]
+    public PSObject? InputObject { get; set; }
+
+    /// <summary>A text to index under -Source.</summary>
+    [Parameter(ParameterSetName = "Text", Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Content")]
+    [ValidateNotNullOrEmpty]
+    public string? Text { get; set; }
+
+    /// <summary>The name the text is indexed under (a path, URL or any id).</summary>
+    [Parameter(ParameterSetName = "Text", Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? Source { get; set; }
+
+    /// <summary>The embedding model of a new index (default: the local all-MiniLM-L6-v2, or $env:MIXTRAL_EMBED_MODEL).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(EmbeddingModelCompleter))]
+    public string? Model { get; set; }
+
+    /// <summary>Token limit per chunk for local models; longer chunks are split further.</summary>
+    [Parameter]
+    [ValidateRange(16, 512)]
+    public int? MaxTokens { get; set; }
+
+    [Parameter]
+    public RagChunker Chunker { get; set; } = RagChunker.Recursive;
+
+    /// <summary>Characters per chunk (512, as in the tutorial).</summary>
+    [Parameter]
+    [ValidateRange(16, 100_000)]
+    public int ChunkSize { get; set; } = 512;
+
+    /// <summary>Characters shared by consecutive chunks (Recursive only).</summary>
+    [Parameter]
+    [ValidateRange(0, 50_000)]
+    public int ChunkOverlap { get; set; } = 64;
+
+    /// <summary>Remove documents that were not given in this run.</summary>
+    [Parameter]
+    public SwitchParameter Prune { get; set; }
+
+    /// <summary>Rebuild the index from nothing (also to change its model or chunking).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override string? RequestedModel => Model;
+
+    protected override int? RequestedMaxTokens => MaxTokens;
+
+    private readonly HashSet<string> seen = new(StringComparer.Ordinal);
+    private readonly Stopwatch clock = Stopwatch.StartNew();
+    private RagIndexWriter? writer;
+    private RagIngestor? ingestor;
+    private RagIndexSummary summary = null!;
+    private string folder = "";
+    private int inputs;
+
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        folder = GetUnresolvedProviderPathFromPSPath(Path);
+        if (Chunker == RagChunker.Recursive && ChunkOverlap >= ChunkSize)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"-ChunkOverlap ({ChunkOverlap}) must be smaller than -ChunkSize ({ChunkSize})."),
+                ErrorIdPrefix + "InvalidArgument", ErrorCategory.InvalidArgument, ChunkOverlap));
+        }
+
+        var exists = new RagIndexPaths(folder).Exists;
+        var proceed = exists && !Force || ShouldProcess(folder, exists ? "Rebuild the index from nothing" : "Create the index");
+        summary = new RagIndexSummary { Path = folder, Model = ModelName, WhatIf = !proceed };
+        if (!proceed)
+        {
+            return;
+        }
+
+        var settings = new RagIndexSettings
+        {
+            EmbeddingModel = Provider.Model,
+            Dimensions = Provider.Dimensions,
+            MaxTokens = Provider.MaxTokens,
+            Chunker = Chunker.ToString(),
+            ChunkSize = ChunkSize,
+            ChunkOverlap = Chunker == RagChunker.Fixed ? 0 : ChunkOverlap,
+        };
+        try
+        {
+            writer = Run(ct => Task.Run(() => RagIndexWriter.Open(folder, settings, Force, TimeSpan.FromSeconds(TimeoutSec), ct), ct));
+        }
+        catch (RagIndexException ex)
+        {
+            ThrowTerminatingError(RagErrors.From(ex, ErrorIdPrefix));
+        }
+
+        WriteVerbose($"{(writer!.Created ? "Created" : "Opened")} the index {folder}: {writer.Settings}.");
+        ingestor = new RagIngestor(writer, Provider, CreateChunker(settings));
+    }
+
+    private IChunker CreateChunker(RagIndexSettings settings)
+    {
+        var tokens = TokenCounter();
+        return Chunker == RagChunker.Fixed
+            ? new FixedChunker(settings.ChunkSize, tokens, settings.MaxTokens)
+            : new RecursiveChunker(settings.ChunkSize, settings.ChunkOverlap, tokens, settings.MaxTokens);
+    }
+
+    /// <summary>The embedding model's own token count, so no chunk is silently truncated.</summary>
+    private Func<string, int> TokenCounter() => Provider switch
+    {
+        // Pieces plus [CLS] and [SEP], counted without truncation so that an over-long chunk shows as such.
+        OnnxEmbeddingProvider local => text => local.Tokenizer.Tokenize(local.ModelInfo.DocumentPrefix + text).Count + 2,
+        _ => EmbeddingBatcher.EstimateTokens,
+    };
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == "Text")
+        {
+            Index(Source!, Text!);
+            return;
+        }
+
+        if (InputObject is null)
+        {
+            return;
+        }
+
+        switch (InputObject.BaseObject)
+        {
+            case FileInfo file:
+                Index(file.FullName);
+                break;
+            case DirectoryInfo:
+                WriteVerbose($"Skipped the folder '{InputObject}': pipe its files (Get-ChildItem -Recurse -File).");
+                break;
+            case string path:
+                IndexPaths(path);
+                break;
+            default:
+                IndexObject(InputObject);
+                break;
+        }
+    }
+
+    private void IndexPaths(string path)
+    {
+        Collection<string> resolved;
+        try
+        {
+            resolved = GetResolvedProviderPathFromPSPath(path, out var provider);
+            if (provider.Name != "FileSystem")
+            {
+                throw new ArgumentException($"'{path}' is not a file-system path.");
+            }
+        }
+        catch (Exception ex) when (ex is ItemNotFoundException or ArgumentException or ProviderNotFoundException or System.Management.Automation.DriveNotFoundException)
+        {
+            WriteError(new ErrorRecord(ex, ErrorIdPrefix + "PathNotFound", ErrorCategory.ObjectNotFound, path));
+            summary.Failed++;
+            return;
+        }
+
+        foreach (var file in resolved)
+        {
+            if (Directory.Exists(file))
+            {
+                WriteWarning($"'{file}' is a folder; pipe its files instead: Get-ChildItem '{file}' -Recurse -File | New-RagIndex.");
+                continue;
+            }
+
+            Index(file);
+        }
+    }
+
+    private void IndexObject(PSObject item)
+    {
+        var text = Property(item, "Text", "Content");
+        var source = Property(item, "Source", "Path", "FullName", "Name", "Id");
+        if (text is null || source is null)
+        {
+            WriteError(new ErrorRecord(
+                new ArgumentException("Each input must be a file, a path, or an object with a Text (or Content) and a Source (or Path, Name, Id)."),
+                ErrorIdPrefix + "InvalidInput", ErrorCategory.InvalidArgument, item));
+            summary.Failed++;
+            return;
+        }
+
+        Index(source, text);
+    }
+
+    private static string? Property(PSObject item, params string[] names) =>
+        names.Select(n => item.Properties[n]?.Value).FirstOrDefault(v => v is not null) is { } value
+            ? LanguagePrimitives.ConvertTo<string>(value)
+            : null;
+
+    private void Index(string path) => Ingest(path, () => ingestor?.Prepare(path, StopToken));
+
+    private void Index(string source, string text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            WriteWarning($"Skipped '{source}': its text is empty.");
+            summary.Failed++;
+            return;
+        }
+
+        Ingest(source, () => ingestor?.Prepare(source, text));
+    }
+
+    private void Ingest(string source, Func<PendingDocument?> prepare)
+    {
+        inputs++;
+        seen.Add(source);
+        PendingDocument? pending;
+        try
+        {
+            pending = prepare();
+        }
+        catch (DocumentLoadException ex)
+        {
+            WriteWarning($"Skipped '{ex.Source}': {ex.Reason}.");
+            summary.Failed++;
+            return;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            WriteWarning($"Skipped '{source}': {ex.Message}");
+            summary.Failed++;
+            return;
+        }
+
+        if (pending is null)
+        {
+            ShouldProcess(source, "Add to the index");
+            return;
+        }
+
+        if (pending.Outcome == IngestOutcome.Skipped)
+        {
+            summary.Skipped++;
+            WriteVerbose($"Unchanged: {source}");
+            return;
+        }
+
+        if (!ShouldProcess(pending.Source, pending.Outcome == IngestOutcome.Added ? "Add to the index" : "Replace in the index"))
+        {
+            return;
+        }
+
+        Store(ct => ingestor!.AddAsync(pending, ct));
+        ShowProgress(source);
+    }
+
+    private void Store(Func<CancellationToken, Task<IReadOnlyList<IngestResult>>> step)
+    {
+        IReadOnlyList<IngestResult> results;
+        try
+        {
+            results = Run(step);
+        }
+        catch (PipelineStoppedException)
+        {
+            ingestor?.Discard();
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // The queued documents are lost for this run, not the index: what was stored stays.
+            ingestor?.Discard();
+            summary.Failed++;
+            WriteItemError(ex, folder);
+            return;
+        }
+
+        foreach (var result in results)
+        {
+            switch (result.Outcome)
+            {
+                case IngestOutcome.Added: summary.Added++; break;
+                case IngestOutcome.Updated: summary.Updated++; break;
+                default: summary.Skipped++; break;
+            }
+
+            summary.ChunksWritten += result.Chunks;
+        }
+    }
+
+    private void ShowProgress(string current)
+    {
+        var rate = inputs / Math.Max(clock.Elapsed.TotalSeconds, 0.001);
+        WriteProgress(new ProgressRecord(1, $"Indexing into {folder}", $"{inputs} files read, {summary.Added + summary.Updated} stored, {summary.ChunksWritten} chunks, {rate:0.#} files/s")
+        {
+            CurrentOperation = current,
+        });
+    }
+
+    protected override void EndProcessing()
+    {
+        if (writer is not null && ingestor is not null)
+        {
+            Store(ct => ingestor.FlushAsync(ct));
+            if (Prune)
+            {
+                PruneMissing();
+            }
+
+            if (!summary.WhatIf && !IsWhatIf())
+            {
+                WriteProgress(new ProgressRecord(1, $"Indexing into {folder}", "Updating the vector graph") { PercentComplete = 99 });
+                Run(ct => Task.Run(() => { writer.Complete(ct); return true; }, ct));
+            }
+
+            summary.Documents = writer.Documents().Count;
+            summary.Chunks = writer.ChunkCount();
+        }
+
+        WriteProgress(new ProgressRecord(1, $"Indexing into {folder}", "Done") { RecordType = ProgressRecordType.Completed });
+        summary.Elapsed = clock.Elapsed;
+        WriteObject(summary);
+        base.EndProcessing();
+    }
+
+    /// <summary>-WhatIf (or $WhatIfPreference) is on: nothing may be written, not even the derived graph.</summary>
+    private bool IsWhatIf() =>
+        (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf) && whatIf is SwitchParameter { IsPresent: true })
+        || LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
+
+    private void PruneMissing()
+    {
+        foreach (var document in writer!.Documents().Where(d => !seen.Contains(d.Source)))
+        {
+            if (ShouldProcess(document.Source, "Remove from the index"))
+            {
+                writer.Remove(document);
+                summary.Removed++;
+            }
+        }
+    }
+
+    protected override void ReleaseResources() => writer?.Dispose();
+}
