@@ -5,8 +5,23 @@ public sealed class RagContextChunk
 {
     public required int Rank { get; init; }
 
-    /// <summary>Cosine similarity of the chunk to the query (1: same direction).</summary>
+    /// <summary>
+    /// How well the chunk matched, in the mode's own terms: cosine similarity (Vector), BM25 (Keyword), or the
+    /// reciprocal-rank-fusion score (Hybrid). Each half's rank and score are kept beside it.
+    /// </summary>
     public required float Score { get; init; }
+
+    public RetrievalMode Mode { get; init; } = RetrievalMode.Vector;
+
+    /// <summary>Rank and cosine similarity in the vector search (null: not among its candidates).</summary>
+    public int? VectorRank { get; init; }
+
+    public float? VectorScore { get; init; }
+
+    /// <summary>Rank and BM25 score in the keyword search (null: not among its candidates).</summary>
+    public int? KeywordRank { get; init; }
+
+    public float? KeywordScore { get; init; }
 
     public required string Text { get; init; }
 

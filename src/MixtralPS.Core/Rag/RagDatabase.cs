@@ -47,7 +47,7 @@ internal sealed class RagDatabase : IDisposable
 
     public string Path { get; }
 
-    public RagIndexSettings Settings { get; }
+    public RagIndexSettings Settings { get; private set; }
 
     public static RagDatabase Create(string path, RagIndexSettings settings)
     {
@@ -57,6 +57,11 @@ internal sealed class RagDatabase : IDisposable
             Execute(connection, "PRAGMA journal_mode=WAL;");
             using var tx = connection.BeginTransaction();
             Execute(connection, Schema, tx);
+            if (settings.HasKeywordIndex)
+            {
+                KeywordIndex.Create(connection, tx, settings.Stemming);
+            }
+
             foreach (var (key, value) in settings.ToMeta().Append(new("generation", "0")))
             {
                 SetMeta(connection, tx, key, value);
@@ -143,6 +148,27 @@ internal sealed class RagDatabase : IDisposable
         }
 
         return meta;
+    }
+
+    /// <summary>Gives an index from before hybrid retrieval its keyword half, filled from the stored chunks, in one transaction.</summary>
+    public void AddKeywordIndex(KeywordStemming stemming)
+    {
+        if (Settings.HasKeywordIndex)
+        {
+            return;
+        }
+
+        using var tx = Connection.BeginTransaction();
+        KeywordIndex.Create(Connection, tx, stemming);
+        var upgraded = Settings with { SchemaVersion = KeywordIndex.SchemaVersion, Stemming = stemming };
+        foreach (var (key, value) in upgraded.ToMeta().Where(m => m.Key is "schema_version" or "keyword_stemming"))
+        {
+            SetMeta(Connection, tx, key, value);
+        }
+
+        BumpGeneration(tx);
+        tx.Commit();
+        Settings = upgraded;
     }
 
     public long Generation(SqliteTransaction? tx = null)

@@ -78,46 +78,85 @@ public sealed class RagIndexReader : IDisposable
     /// <summary>Whether the index has changed since this reader opened it.</summary>
     public bool IsStale() => db.Generation() != Generation;
 
-    /// <summary>The best chunks for an embedded query, best first.</summary>
-    /// <param name="sourceFilter">Keeps only chunks of matching sources; null keeps all.</param>
-    public IReadOnlyList<RagContextChunk> Search(float[] query, string queryText, int top, float? minScore, Func<string, bool>? sourceFilter)
+    /// <summary>The best chunks for a query, best first, by vector, keyword or both fused.</summary>
+    public IReadOnlyList<RagContextChunk> Search(RagQuery query)
     {
-        if (query.Length != Settings.Dimensions)
+        if (query.Mode != RetrievalMode.Keyword && query.Vector is null)
         {
-            throw new RagIndexException(RagIndexErrorKind.ModelMismatch, Paths.Database,
-                $"The query vector has {query.Length} dimensions but the index '{Paths.Folder}' holds {Settings.Dimensions} ({Settings.EmbeddingModel}); embed the query with the index's model.");
+            throw new ArgumentException($"{query.Mode} search needs the query's embedding.", nameof(query));
         }
 
-        if (top < 1)
+        if (query.Mode != RetrievalMode.Vector && !Settings.HasKeywordIndex)
+        {
+            throw new RagIndexException(RagIndexErrorKind.SettingsMismatch, Paths.Database,
+                $"The index '{Paths.Folder}' has no keyword index (it was built before hybrid retrieval), so a {query.Mode} search cannot run. Run New-RagIndex -Path '{Paths.Folder}' once to add it, or use -Mode Vector.");
+        }
+
+        if (query.Vector is { } vector && vector.Length != Settings.Dimensions)
+        {
+            throw new RagIndexException(RagIndexErrorKind.ModelMismatch, Paths.Database,
+                $"The query vector has {vector.Length} dimensions but the index '{Paths.Folder}' holds {Settings.Dimensions} ({Settings.EmbeddingModel}); embed the query with the index's model.");
+        }
+
+        if (query.Top < 1)
         {
             return [];
         }
 
-        List<(long Id, float Score)> hits;
-        if (sourceFilter is not null)
+        var depth = Math.Max(query.Top, query.Depth);
+        List<FusedHit> hits = query.Mode switch
         {
-            var allowed = db.Documents().Where(d => sourceFilter(d.Source)).ToList();
-            var allowedChunks = allowed.Sum(d => (long)d.ChunkCount);
-            if (allowed.Count == 0)
-            {
-                return [];
-            }
+            RetrievalMode.Vector => VectorHits(query.Vector!, query.Top, query.SourceFilter)
+                .Select((h, i) => new FusedHit(h.Id, h.Score, i + 1, h.Score, null, null)).ToList(),
+            RetrievalMode.Keyword => KeywordHits(query.Text, query.Top, query.SourceFilter)
+                .Select((h, i) => new FusedHit(h.Id, h.Score, null, null, i + 1, h.Score)).ToList(),
+            _ => RankFusion.Fuse(VectorHits(query.Vector!, depth, query.SourceFilter), KeywordHits(query.Text, depth, query.SourceFilter), query.FusionK),
+        };
 
-            hits = graph is not null && allowedChunks > ExactFilterLimit
-                ? GraphSearchFiltered(query, top, allowed.Select(d => d.Source).ToHashSet(StringComparer.Ordinal))
-                : ExactSearch(query, top, allowed.Select(d => d.Id).ToHashSet());
-        }
-        else
-        {
-            hits = graph is not null ? GraphSearch(query, top) : ExactSearch(query, top, null);
-        }
-
-        if (minScore is { } min)
+        if (query.MinScore is { } min)
         {
             hits = hits.Where(h => h.Score >= min).ToList();
         }
 
-        return Materialise(hits.Take(top).ToList(), queryText, sourceFilter);
+        return Materialise(hits.Take(query.Top).ToList(), query, query.SourceFilter);
+    }
+
+    private List<(long Id, float Score)> VectorHits(float[] query, int count, Func<string, bool>? sourceFilter)
+    {
+        if (sourceFilter is null)
+        {
+            return graph is not null ? GraphSearch(query, count) : ExactSearch(query, count, null);
+        }
+
+        var allowed = db.Documents().Where(d => sourceFilter(d.Source)).ToList();
+        if (allowed.Count == 0)
+        {
+            return [];
+        }
+
+        return graph is not null && allowed.Sum(d => (long)d.ChunkCount) > ExactFilterLimit
+            ? GraphSearchFiltered(query, count, allowed.Select(d => d.Source).ToHashSet(StringComparer.Ordinal))
+            : ExactSearch(query, count, allowed.Select(d => d.Id).ToHashSet());
+    }
+
+    /// <summary>BM25 hits; with a source filter the search widens until enough hits pass it.</summary>
+    private List<(long Id, float Score)> KeywordHits(string text, int count, Func<string, bool>? sourceFilter)
+    {
+        if (sourceFilter is null)
+        {
+            return KeywordIndex.Search(db.Connection, text, count);
+        }
+
+        for (var k = count * 8; ; k *= 4)
+        {
+            var candidates = KeywordIndex.Search(db.Connection, text, k);
+            var chunks = db.Chunks(candidates.Select(c => c.Id).ToList());
+            var kept = candidates.Where(c => chunks.TryGetValue(c.Id, out var chunk) && sourceFilter(chunk.Source)).Take(count).ToList();
+            if (kept.Count >= count || candidates.Count < k)
+            {
+                return kept;
+            }
+        }
     }
 
     private List<(long Id, float Score)> GraphSearch(float[] query, int count) =>
@@ -183,12 +222,13 @@ public sealed class RagIndexReader : IDisposable
         return (ids.ToArray(), vectors.ToArray());
     }
 
-    private List<RagContextChunk> Materialise(List<(long Id, float Score)> hits, string queryText, Func<string, bool>? sourceFilter)
+    private List<RagContextChunk> Materialise(List<FusedHit> hits, RagQuery query, Func<string, bool>? sourceFilter)
     {
         var chunks = db.Chunks(hits.Select(h => h.Id).ToList());
         var results = new List<RagContextChunk>(hits.Count);
-        foreach (var (id, score) in hits)
+        foreach (var hit in hits)
         {
+            var id = hit.Id;
             // A chunk removed since the graph was written is skipped; ids are never reused.
             if (!chunks.TryGetValue(id, out var chunk) || (sourceFilter is not null && !sourceFilter(chunk.Source)))
             {
@@ -198,14 +238,19 @@ public sealed class RagIndexReader : IDisposable
             results.Add(new RagContextChunk
             {
                 Rank = results.Count + 1,
-                Score = score,
+                Score = hit.Score,
+                Mode = query.Mode,
+                VectorRank = hit.VectorRank,
+                VectorScore = hit.VectorScore,
+                KeywordRank = hit.KeywordRank,
+                KeywordScore = hit.KeywordScore,
                 Text = chunk.Text,
                 Source = chunk.Source,
                 Start = chunk.Start,
                 Length = chunk.Length,
                 Ordinal = chunk.Ordinal,
                 ChunkId = id,
-                Query = queryText,
+                Query = query.Text,
                 IndexPath = Paths.Folder,
             });
         }

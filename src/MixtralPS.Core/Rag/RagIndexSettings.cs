@@ -9,7 +9,8 @@ namespace MixtralPS.Core.Rag;
 public sealed record RagIndexSettings
 {
     public const string FormatName = "MixtralPS.RagIndex";
-    public const int CurrentSchemaVersion = 1;
+    /// <summary>1: vectors only; 2: with the keyword (FTS5) index.</summary>
+    public const int CurrentSchemaVersion = KeywordIndex.SchemaVersion;
 
     public required string EmbeddingModel { get; init; }
 
@@ -26,7 +27,13 @@ public sealed record RagIndexSettings
 
     public required int ChunkOverlap { get; init; }
 
+    /// <summary>Stemming of the keyword index (Porter: "running" finds "run").</summary>
+    public KeywordStemming Stemming { get; init; } = KeywordStemming.Porter;
+
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+
+    /// <summary>Whether the index has its keyword half (indexes from before hybrid retrieval do not, until updated).</summary>
+    public bool HasKeywordIndex => SchemaVersion >= KeywordIndex.SchemaVersion;
 
     public DateTimeOffset Created { get; init; } = DateTimeOffset.UtcNow;
 
@@ -41,6 +48,7 @@ public sealed record RagIndexSettings
         new("chunker", Chunker),
         new("chunk_size", ChunkSize.ToString(CultureInfo.InvariantCulture)),
         new("chunk_overlap", ChunkOverlap.ToString(CultureInfo.InvariantCulture)),
+        new("keyword_stemming", Stemming.ToString()),
         new("created", Created.ToString("o", CultureInfo.InvariantCulture)),
     ];
 
@@ -63,10 +71,12 @@ public sealed record RagIndexSettings
             Chunker = Get("chunker"),
             ChunkSize = Int("chunk_size"),
             ChunkOverlap = Int("chunk_overlap"),
+            Stemming = meta.TryGetValue("keyword_stemming", out var stemming) && Enum.TryParse<KeywordStemming>(stemming, out var parsed) ? parsed : KeywordStemming.Porter,
             Created = DateTimeOffset.TryParse(Get("created"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var c) ? c : default,
         };
     }
 
     public override string ToString() =>
-        $"{EmbeddingModel} ({Dimensions} dimensions, {MaxTokens} tokens), {Chunker} chunks of {ChunkSize} characters with {ChunkOverlap} overlap";
+        $"{EmbeddingModel} ({Dimensions} dimensions, {MaxTokens} tokens), {Chunker} chunks of {ChunkSize} characters with {ChunkOverlap} overlap"
+        + (HasKeywordIndex ? $", keyword index ({Stemming} stemming)" : ", no keyword index");
 }

@@ -31,6 +31,9 @@ public sealed class RagIndexWriter : IDisposable
     /// <summary>Whether this session created the index.</summary>
     public bool Created { get; }
 
+    /// <summary>Whether this session gave an older index its keyword half.</summary>
+    public bool KeywordIndexAdded { get; private set; }
+
     public HnswSettings GraphSettings { get; init; } = new();
 
     public Action<string>? Log { get; init; }
@@ -70,20 +73,41 @@ public sealed class RagIndexWriter : IDisposable
                     $"The index '{paths.Folder}' was built with '{existing.EmbeddingModel}', not '{settings.EmbeddingModel}'; vectors of two models cannot share an index. Use -Model {existing.EmbeddingModel}, or rebuild with -Force.");
             }
 
-            if (existing.Chunker != settings.Chunker || existing.ChunkSize != settings.ChunkSize || existing.ChunkOverlap != settings.ChunkOverlap || existing.MaxTokens != settings.MaxTokens)
+            if (existing.Chunker != settings.Chunker || existing.ChunkSize != settings.ChunkSize || existing.ChunkOverlap != settings.ChunkOverlap || existing.MaxTokens != settings.MaxTokens
+                || (existing.HasKeywordIndex && existing.Stemming != settings.Stemming))
             {
                 db.Dispose();
                 throw new RagIndexException(RagIndexErrorKind.SettingsMismatch, paths.Database,
                     $"The index '{paths.Folder}' was built with {existing}; this update asks for {settings}. Use the index's settings, or rebuild with -Force.");
             }
 
-            return new RagIndexWriter(paths, writeLock, db, created: false);
+            var writer = new RagIndexWriter(paths, writeLock, db, created: false);
+            if (!existing.HasKeywordIndex)
+            {
+                db.AddKeywordIndex(settings.Stemming);
+                writer.KeywordIndexAdded = true;
+            }
+
+            return writer;
         }
         catch
         {
             writeLock.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The settings of the index at <paramref name="folder"/>, or null when there is none (read without the lock).</summary>
+    public static RagIndexSettings? ExistingSettings(string folder)
+    {
+        var paths = new RagIndexPaths(folder);
+        if (!paths.Exists)
+        {
+            return null;
+        }
+
+        using var db = RagDatabase.Open(paths.Database, readOnly: true);
+        return db.Settings;
     }
 
     public StoredDocument? Find(string source) => db.FindDocument(source);

@@ -8,7 +8,8 @@ using MixtralPS.Infrastructure;
 namespace MixtralPS.Commands;
 
 /// <summary>
-/// Finds the chunks of an index that best answer a question, embedding it with the index's own model.
+/// Finds the chunks of an index that best answer a question: by meaning (the question embedded with the
+/// index's own model), by keywords (BM25), or both fused (Hybrid, the default).
 /// Pipe the result into Invoke-MixtralChat for an answer grounded in them, with its sources.
 /// </summary>
 [Cmdlet(VerbsCommon.Find, "RagContext")]
@@ -33,9 +34,8 @@ public sealed class FindRagContextCommand : EmbeddingCmdlet
     [ValidateRange(1, 1000)]
     public int Top { get; set; } = 4;
 
-    /// <summary>Leave out chunks whose score is below this.</summary>
+    /// <summary>Leave out chunks whose Score is below this, in the mode's terms: cosine (Vector), BM25 (Keyword), fused (Hybrid).</summary>
     [Parameter]
-    [ValidateRange(-1.0, 1.0)]
     public float? MinScore { get; set; }
 
     /// <summary>Only chunks whose source matches one of these wildcard patterns.</summary>
@@ -43,6 +43,15 @@ public sealed class FindRagContextCommand : EmbeddingCmdlet
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[]? Source { get; set; }
+
+    /// <summary>Hybrid (default where the index has both halves): vector and keyword results fused; Vector; or Keyword (BM25).</summary>
+    [Parameter]
+    public RetrievalMode Mode { get; set; } = RetrievalMode.Hybrid;
+
+    /// <summary>k of reciprocal rank fusion in Hybrid mode: score = Σ 1/(k + rank). Smaller favours each list's top.</summary>
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int FusionK { get; set; } = RankFusion.DefaultK;
 
     /// <summary>Return the tutorial's prompt (context, then the query) as text instead of chunk objects.</summary>
     [Parameter]
@@ -65,6 +74,20 @@ public sealed class FindRagContextCommand : EmbeddingCmdlet
 
         // The index decides the model: a query embedded otherwise would be compared across vector spaces.
         ModelName = reader.Settings.EmbeddingModel;
+        if (!reader.Settings.HasKeywordIndex && Mode != RetrievalMode.Vector)
+        {
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(Mode)))
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new InvalidOperationException($"The index {folder} has no keyword index (it was built before hybrid retrieval), so a {Mode} search cannot run. Run New-RagIndex -Path '{folder}' once to add it, or use -Mode Vector."),
+                    ErrorIdPrefix + "NoKeywordIndex", ErrorCategory.InvalidOperation, folder));
+            }
+
+            // Hybrid is the default only for indexes that have both halves; say so rather than fuse half a query.
+            WriteWarning($"The index {folder} has no keyword index yet, so this search is by vector only. Run New-RagIndex -Path '{folder}' once to add it.");
+            Mode = RetrievalMode.Vector;
+        }
+
         if (!reader.UsesGraph)
         {
             WriteVerbose($"The vector graph of {folder} is not current; searching the stored embeddings exactly.");
@@ -105,8 +128,8 @@ public sealed class FindRagContextCommand : EmbeddingCmdlet
             IReadOnlyList<RagContextChunk> chunks;
             try
             {
-                var vector = Embed([query], EmbeddingPurpose.Query)[0].Vector;
-                chunks = reader.Search(vector, query, Top, MinScore, filter);
+                var vector = Mode == RetrievalMode.Keyword ? null : Embed([query], EmbeddingPurpose.Query)[0].Vector;
+                chunks = reader.Search(new RagQuery(query, vector, Top, Mode, MinScore, filter, FusionK));
             }
             catch (PipelineStoppedException)
             {

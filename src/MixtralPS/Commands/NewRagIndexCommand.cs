@@ -73,6 +73,10 @@ public sealed class NewRagIndexCommand : EmbeddingCmdlet
     [ValidateRange(0, 50_000)]
     public int ChunkOverlap { get; set; } = 64;
 
+    /// <summary>Stemming of the keyword (BM25) index of a new index: Porter ("running" finds "run") or None.</summary>
+    [Parameter]
+    public KeywordStemming Stemming { get; set; } = KeywordStemming.Porter;
+
     /// <summary>Remove documents that were not given in this run.</summary>
     [Parameter]
     public SwitchParameter Prune { get; set; }
@@ -106,6 +110,22 @@ public sealed class NewRagIndexCommand : EmbeddingCmdlet
 
         var exists = new RagIndexPaths(folder).Exists;
         var proceed = exists && !Force || ShouldProcess(folder, exists ? "Rebuild the index from nothing" : "Create the index");
+        RagIndexSettings? existing = null;
+        try
+        {
+            existing = exists && !Force ? RagIndexWriter.ExistingSettings(folder) : null;
+        }
+        catch (RagIndexException ex)
+        {
+            ThrowTerminatingError(RagErrors.From(ex, ErrorIdPrefix));
+        }
+
+        if (existing is not null)
+        {
+            // An update keeps what the index was built with, unless told otherwise (then it is refused without -Force).
+            InheritSettings(existing);
+        }
+
         summary = new RagIndexSummary { Path = folder, Model = ModelName, WhatIf = !proceed };
         if (!proceed)
         {
@@ -120,6 +140,7 @@ public sealed class NewRagIndexCommand : EmbeddingCmdlet
             Chunker = Chunker.ToString(),
             ChunkSize = ChunkSize,
             ChunkOverlap = Chunker == RagChunker.Fixed ? 0 : ChunkOverlap,
+            Stemming = Stemming,
         };
         try
         {
@@ -131,7 +152,45 @@ public sealed class NewRagIndexCommand : EmbeddingCmdlet
         }
 
         WriteVerbose($"{(writer!.Created ? "Created" : "Opened")} the index {folder}: {writer.Settings}.");
+        if (writer.KeywordIndexAdded)
+        {
+            WriteWarning($"The index {folder} was built before hybrid retrieval; its keyword index was added now from its {writer.ChunkCount()} chunks.");
+        }
         ingestor = new RagIngestor(writer, Provider, CreateChunker(settings));
+    }
+
+    private void InheritSettings(RagIndexSettings existing)
+    {
+        var bound = MyInvocation.BoundParameters;
+        if (!bound.ContainsKey(nameof(Model)))
+        {
+            ModelName = existing.EmbeddingModel;
+        }
+
+        if (!bound.ContainsKey(nameof(MaxTokens)) && existing.MaxTokens <= 512)
+        {
+            MaxTokens = EmbeddingModels.IsLocal(existing.EmbeddingModel) ? existing.MaxTokens : null;
+        }
+
+        if (!bound.ContainsKey(nameof(Chunker)) && Enum.TryParse<RagChunker>(existing.Chunker, out var chunker))
+        {
+            Chunker = chunker;
+        }
+
+        if (!bound.ContainsKey(nameof(ChunkSize)))
+        {
+            ChunkSize = existing.ChunkSize;
+        }
+
+        if (!bound.ContainsKey(nameof(ChunkOverlap)))
+        {
+            ChunkOverlap = existing.ChunkOverlap;
+        }
+
+        if (!bound.ContainsKey(nameof(Stemming)))
+        {
+            Stemming = existing.Stemming;
+        }
     }
 
     private IChunker CreateChunker(RagIndexSettings settings)
