@@ -1,16 +1,52 @@
 <#
 .SYNOPSIS
-    The README's main-job demo: runs the module offline on its embedded defaults.
+    The README's main job, offline, on the embedded defaults: index the project's own documentation with the
+    local model, ask it questions, compare texts. With $env:MISTRAL_API_KEY set, the questions are also
+    answered by the model, grounded in what was found.
 #>
 param([Parameter(Mandatory)] [string] $ModulePath)
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
-Write-Host "MixtralPS $((Get-Module MixtralPS).Version) imported from $ModulePath" -ForegroundColor Cyan
-Get-Command -Module MixtralPS | Format-Table Name, CommandType -AutoSize | Out-String | Write-Host
+$root = Split-Path $PSScriptRoot
+$work = Join-Path ([IO.Path]::GetTempPath()) 'mixtralps-demo'
+$index = Join-Path $work 'docs.ragidx'
+
+function Write-Step([string] $Text) { Write-Host "`n== $Text" -ForegroundColor Cyan }
+
+Write-Step "MixtralPS $((Get-Module MixtralPS).Version): indexing the project's documentation with the local model (no key, no network)"
+$files = @(Get-Item (Join-Path $root 'README.md')) + @(Get-ChildItem (Join-Path $root 'docs') -Filter '*.md' -File)
+$summary = $files | New-RagIndex -Path $index
+$summary | Format-List Path, Model, Added, Updated, Skipped, Documents, Chunks, Elapsed | Out-String | Write-Host
+
+$questions = @(
+    'How do I use a self-hosted Mixtral server?'
+    'What happens if a writer is killed in the middle of an update?'
+    'Why is USearch used instead of HNSW.Net?'
+    'ERR: how is the API key kept out of logs?'
+)
+foreach ($question in $questions) {
+    Write-Step "Find-RagContext '$question'"
+    Find-RagContext $question -Path $index -Top 2 | ForEach-Object {
+        $snippet = ($_.Text -replace '\s+', ' ')
+        if ($snippet.Length -gt 220) { $snippet = $snippet.Substring(0, 220) + '…' }
+        Write-Host ("  [{0}] {1}  (score {2:0.000}; vector rank {3}, keyword rank {4})" -f $_.Rank, (Split-Path $_.Source -Leaf), $_.Score, ($_.VectorRank ?? '-'), ($_.KeywordRank ?? '-')) -ForegroundColor Yellow
+        Write-Host "      $snippet"
+    }
+}
+
+Write-Step "Compare-TextSimilarity: which two sentences say the same thing?"
+Compare-TextSimilarity "What led to Zidane's ban from football?", 'This is a totally different sentence.', 'What caused Zidane to get banned from football?' |
+    Format-Table -AutoSize | Out-String | Write-Host
+
 if ($env:MISTRAL_API_KEY) {
-    Write-Host 'MISTRAL_API_KEY is set: asking the model a question.' -ForegroundColor Cyan
-    Invoke-MixtralChat 'In one sentence, what is retrieval-augmented generation?' -Stream | Out-Null
+    Write-Step 'MISTRAL_API_KEY is set: answering from the retrieved context'
+    foreach ($question in $questions[0..1]) {
+        Write-Host "Q: $question" -ForegroundColor Yellow
+        $answer = Find-RagContext $question -Path $index -Top 4 | Invoke-MixtralChat -Message $question -Stream
+        Write-Host ("Sources: " + (($answer.Sources | ForEach-Object { Split-Path $_ -Leaf }) -join ', ')) -ForegroundColor DarkGray
+    }
 }
 else {
-    Write-Host 'Set $env:MISTRAL_API_KEY (or MISTRAL_ENDPOINT for a self-hosted Mixtral) to chat.' -ForegroundColor DarkGray
+    Write-Host "`nSet `$env:MISTRAL_API_KEY (or `$env:MISTRAL_ENDPOINT for a self-hosted Mixtral) to have the questions answered from this context." -ForegroundColor DarkGray
 }
+Write-Host "`nThe index is at $index; run the demo again and unchanged documents are skipped." -ForegroundColor DarkGray
