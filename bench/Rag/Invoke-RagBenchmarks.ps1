@@ -1,0 +1,61 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    Runs the RAG benchmarks against the built module: SciFact retrieval through the cmdlets, a ~10 MB ingest split
+    into embedding and the rest, and query latency on a 100,000-chunk index.
+.DESCRIPTION
+    dotnet tool restore; dotnet pwsh -NoProfile -File build.ps1 Build
+    dotnet pwsh -NoProfile -File bench/Rag/Invoke-RagBenchmarks.ps1 [-Quick] [-IncludeArctic] [-Only SciFact,Ingest,Latency]
+        [-ModulePath out/MixtralPS] [-Data shared/data/scifact] [-ResultsDirectory bench/results] [-Build]
+
+    Each benchmark runs in its own fresh pwsh -NoProfile process (and starts further fresh processes for its
+    phases); each appends a section to bench/results/rag-<yyyy-MM-dd>.md (rag-<yyyy-MM-dd>-quick.md with -Quick)
+    and prints it. -Quick uses small sizes: a smoke test of a few minutes, not figures to quote.
+    Full sizes on 2 cores take hours (SciFact indexing ~25 min, the 10 MB ingest plus its embedding pass ~2 h):
+    see each script's help. SciFact data is found by walking up from here to shared/data/scifact, or given by -Data.
+    -Commit names the commit when run from a tree without .git (a git archive export).
+#>
+[CmdletBinding()]
+param(
+    [switch] $Quick,
+    [switch] $IncludeArctic,
+    [ValidateSet('SciFact', 'Ingest', 'Latency')]
+    [string[]] $Only = @('SciFact', 'Ingest', 'Latency'),
+    [string] $ModulePath,
+    [string] $Data,
+    [string] $ResultsDirectory,
+    [string] $Commit,
+    [switch] $Build
+)
+
+$ErrorActionPreference = 'Stop'
+. (Join-Path $PSScriptRoot 'RagBench.Common.ps1')
+$root = Get-RagBenchRoot
+if ($Build) {
+    Invoke-FreshPwsh -File (Join-Path $root 'build.ps1') -Arguments @('Build')
+}
+$ModulePath = Resolve-ModulePath $ModulePath
+$Data = Find-SciFact $Data
+if ($Commit) { $env:MIXTRALPS_BENCH_COMMIT = $Commit }
+if (-not $ResultsDirectory) { $ResultsDirectory = Join-Path $root 'bench/results' }
+[void](Get-RagHarness)   # built once up front, so no benchmark times a build
+
+$common = @('-ModulePath', $ModulePath, '-Data', $Data, '-ResultsDirectory', $ResultsDirectory) + $(if ($Quick) { @('-Quick') } else { @() })
+$failed = @()
+$runs = @()
+if ($Only -contains 'SciFact') {
+    $runs += , @('Measure-SciFactRetrieval.ps1', @('-Model', 'all-MiniLM-L6-v2'))
+    if ($IncludeArctic) { $runs += , @('Measure-SciFactRetrieval.ps1', @('-Model', 'snowflake-arctic-embed-xs')) }
+}
+if ($Only -contains 'Ingest') { $runs += , @('Measure-RagIngest.ps1', @()) }
+if ($Only -contains 'Latency') { $runs += , @('Measure-RagQueryLatency.ps1', @()) }
+
+$clock = [Diagnostics.Stopwatch]::StartNew()
+foreach ($run in $runs) {
+    Write-BenchProgress "=== $($run[0]) $($run[1] -join ' ')"
+    try { Invoke-FreshPwsh -File (Join-Path $PSScriptRoot $run[0]) -Arguments ($common + $run[1]) }
+    catch { Write-Warning "$_"; $failed += $run[0] }
+}
+$file = Join-Path $ResultsDirectory ("rag-{0:yyyy-MM-dd}{1}.md" -f (Get-Date), $(if ($Quick) { '-quick' } else { '' }))
+Write-BenchProgress "all done in $([Math]::Round($clock.Elapsed.TotalMinutes, 1)) min; results in $file"
+if ($failed) { Write-Error "failed: $($failed -join ', ')" -ErrorAction Continue; exit 1 }
