@@ -60,11 +60,11 @@ internal static class ChatEndpoint
         ["usage"] = a.Usage.DeepClone(),
     };
 
-    // Mistral's ToolCall: id, function{name, arguments (a JSON string)}, index; the whole call arrives at once.
+    // Mistral's ToolCall: id, function{name, arguments (a JSON string, or an object)}, index; the whole call arrives at once.
     private static JsonObject ToolCallJson(ScriptedToolCall call, int index) => new()
     {
         ["id"] = call.Id ?? Guid.NewGuid().ToString("N")[..9],
-        ["function"] = new JsonObject { ["name"] = call.Name, ["arguments"] = call.ArgumentsText },
+        ["function"] = new JsonObject { ["name"] = call.Name, ["arguments"] = call.ArgumentsJson },
         ["index"] = index,
     };
 

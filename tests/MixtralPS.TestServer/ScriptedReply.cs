@@ -35,6 +35,8 @@ public sealed class ScriptedToolCall
     public string Name { get; set; } = "";
     /// <summary>A JSON string; an object is accepted too and sent serialised.</summary>
     public JsonNode? Arguments { get; set; }
+    /// <summary>Send the arguments as a JSON object rather than a string (the API allows both).</summary>
+    public bool ArgumentsAsObject { get; set; }
 
     internal string ArgumentsText => Arguments switch
     {
@@ -42,6 +44,14 @@ public sealed class ScriptedToolCall
         JsonValue v when v.TryGetValue<string>(out var s) => s,
         var other => other.ToJsonString(),
     };
+
+    internal JsonNode ArgumentsJson => ArgumentsAsObject && ParseObject(ArgumentsText) is { } o ? o : JsonValue.Create(ArgumentsText);
+
+    private static JsonObject? ParseObject(string text)
+    {
+        try { return JsonNode.Parse(text) as JsonObject; }
+        catch (System.Text.Json.JsonException) { return null; }
+    }
 }
 
 public sealed class ScriptedUsage

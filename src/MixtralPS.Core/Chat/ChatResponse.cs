@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MixtralPS.Core.Models;
+using MixtralPS.Core.Tools;
 
 namespace MixtralPS.Core.Chat;
 
@@ -15,12 +16,17 @@ public sealed class ChatResponse
 
     public string? FinishReason { get; init; }
 
+    /// <summary>Tokens used; after a tool conversation, by all of its requests together.</summary>
     public UsageInfo Usage { get; init; } = new();
 
     /// <summary>Every message of the conversation, this answer last.</summary>
     public IReadOnlyList<ChatMessage> History { get; init; } = [];
 
-    public IReadOnlyList<ToolCall> ToolCalls { get; init; } = [];
+    /// <summary>The tools the model asks to run (id, name, arguments as a hashtable); empty once it has answered.</summary>
+    public IReadOnlyList<ToolCallRequest> ToolCalls { get; init; } = [];
+
+    /// <summary>Every tool call that was run (or refused) on the way to this answer, oldest first.</summary>
+    public IReadOnlyList<ToolRun> ToolRuns { get; init; } = [];
 
     public string? Id { get; init; }
 
@@ -35,4 +41,22 @@ public sealed class ChatResponse
     public IReadOnlyList<string> Sources { get; init; } = [];
 
     public override string ToString() => Content;
+
+    /// <summary>This response at the end of a tool conversation: its tool runs, the usage of all its requests, and
+    /// where its own calls were answered, the longer history.</summary>
+    internal ChatResponse WithToolRuns(IReadOnlyList<ToolRun> runs, UsageInfo usage, IReadOnlyList<ChatMessage>? history = null) => new()
+    {
+        Content = Content,
+        Model = Model,
+        FinishReason = FinishReason,
+        Usage = usage,
+        History = history ?? History,
+        ToolCalls = ToolCalls,
+        ToolRuns = runs,
+        Id = Id,
+        Created = Created,
+        Streamed = Streamed,
+        Json = Json,
+        Sources = Sources,
+    };
 }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using MixtralPS.Core.Client;
 using MixtralPS.Core.Models;
+using MixtralPS.Core.Tools;
 
 namespace MixtralPS.Core.Chat;
 
@@ -130,7 +131,7 @@ public sealed class ChatService
             FinishReason = finishReason,
             Usage = usage ?? new UsageInfo(),
             History = history,
-            ToolCalls = toolCalls,
+            ToolCalls = toolCalls.Select(ToolCallRequest.From).ToList(),
             Id = id,
             Created = created is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null,
             Streamed = streamed,

@@ -23,6 +23,8 @@ namespace MixtralPS.Core.Json;
 [JsonSerializable(typeof(List<ValidationErrorItem>))]
 [JsonSerializable(typeof(List<ChatMessage>))]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(ToolChoice))]
+[JsonSerializable(typeof(string))]
 public sealed partial class MistralJsonContext : JsonSerializerContext
 {
 }

@@ -4,7 +4,9 @@ using MixtralPS.Core.Chat;
 using MixtralPS.Core.Configuration;
 using MixtralPS.Core.Models;
 using MixtralPS.Core.Rag;
+using MixtralPS.Core.Tools;
 using MixtralPS.Infrastructure;
+using MixtralPS.Tools;
 
 namespace MixtralPS.Commands;
 
@@ -18,9 +20,11 @@ public enum ChatResponseFormat
 /// <summary>
 /// Sends a message to a Mistral model and returns its answer. Piped strings are messages (one chat each);
 /// a piped response continues its conversation; piped context chunks (Find-RagContext) ground one answer
-/// in them, with its sources.
+/// in them, with its sources. With -Tool the model may call commands; with -InvokeTools they run, and their
+/// results go back to the model until it answers.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "MixtralChat")]
+/// <remarks>ShouldProcess covers the tool runs only: -WhatIf shows the calls the model asks for and runs none.</remarks>
+[Cmdlet(VerbsLifecycle.Invoke, "MixtralChat", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ChatResponse))]
 public sealed class InvokeMixtralChatCommand : MixtralApiCmdlet
 {
@@ -79,8 +83,36 @@ public sealed class InvokeMixtralChatCommand : MixtralApiCmdlet
     [Parameter]
     public SwitchParameter Stream { get; set; }
 
+    /// <summary>Commands the model may call (Get-Command output or names), hashtables @{ Command; ParameterSet; Name;
+    /// Description }, or definitions @{ Name; Description; Parameters = <JSON schema> }.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public object[]? Tool { get; set; }
+
+    /// <summary>auto, any, none, required, or the name of the one tool the model must call.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ToolChoiceCompleter))]
+    public string? ToolChoice { get; set; }
+
+    /// <summary>Whether the model may ask for several tools at once; sent only when given.</summary>
+    [Parameter]
+    public SwitchParameter ParallelToolCalls { get; set; }
+
+    /// <summary>None: return the calls. Confirm: ask before each. Auto: run them.</summary>
+    [Parameter]
+    public ToolInvocationMode InvokeTools { get; set; } = ToolInvocationMode.None;
+
+    /// <summary>Tool rounds before giving up, when the model keeps calling tools.</summary>
+    [Parameter]
+    [ValidateRange(1, 100)]
+    public int MaxToolRounds { get; set; } = ToolLoopSettings.DefaultMaxRounds;
+
     private ChatService chat = null!;
     private ChatOptions options = null!;
+    private ToolSet? tools;
+    private ToolLoop? toolLoop;
+    private PipelineThreadDispatcher? dispatcher;
     private readonly List<RagContextChunk> context = [];
     private bool received;
 
@@ -110,6 +142,7 @@ public sealed class InvokeMixtralChatCommand : MixtralApiCmdlet
             }
         }
 
+        ReadTools();
         options = new ChatOptions
         {
             Model = Model ?? MixtralEnvironment.ChatModel,
@@ -121,8 +154,60 @@ public sealed class InvokeMixtralChatCommand : MixtralApiCmdlet
             Stop = Stop,
             JsonObject = ResponseFormat == ChatResponseFormat.JsonObject,
             JsonSchema = schema,
+            Tools = tools?.Definitions,
+            ToolChoice = ToolChoice is null ? null : CreateToolChoice(),
+            ParallelToolCalls = MyInvocation.BoundParameters.ContainsKey(nameof(ParallelToolCalls)) ? ParallelToolCalls.IsPresent : null,
         };
         WriteVerbose($"Model {options.Model}.");
+        if (tools is not null && InvokeTools != ToolInvocationMode.None)
+        {
+            dispatcher = new PipelineThreadDispatcher();
+            var executor = new PowerShellToolExecutor(this, tools.ByName, InvokeTools, dispatcher);
+            toolLoop = new ToolLoop(chat, executor, new ToolLoopSettings { MaxRounds = MaxToolRounds });
+        }
+    }
+
+    private void ReadTools()
+    {
+        if (Tool is null)
+        {
+            if (InvokeTools != ToolInvocationMode.None || ToolChoice is not null)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new ArgumentException("-InvokeTools and -ToolChoice need tools: pass -Tool (Get-Command Get-Thing)."),
+                    ErrorIdPrefix + "NoTool", ErrorCategory.InvalidArgument, null));
+            }
+
+            return;
+        }
+
+        try
+        {
+            tools = ToolSet.Read(Tool, name => InvokeCommand.GetCommand(name, CommandTypes.All));
+        }
+        catch (Exception ex) when (ex is ArgumentException or RuntimeException)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, ErrorIdPrefix + "InvalidTool", ErrorCategory.InvalidArgument, Tool));
+        }
+
+        foreach (var tool in tools!.ByName.Values)
+        {
+            WriteVerbose($"Tool {tool.Name}" + (tool.Command is null ? " (a definition only)" : $": runs {tool.Command.CommandType} {tool.Command.Name}") +
+                $"; parameters {tool.Definition.Function.Parameters.GetRawText()}");
+        }
+    }
+
+    private System.Text.Json.JsonElement? CreateToolChoice()
+    {
+        try
+        {
+            return ToolChoices.Create(ToolChoice!, tools!.Definitions);
+        }
+        catch (ArgumentException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, ErrorIdPrefix + "InvalidToolChoice", ErrorCategory.InvalidArgument, ToolChoice));
+            return null;
+        }
     }
 
     protected override void ProcessRecord()
@@ -176,12 +261,25 @@ public sealed class InvokeMixtralChatCommand : MixtralApiCmdlet
     {
         try
         {
-            var response = Stream ? RunStreamed(messages, sources) : Run(ct => chat.CompleteAsync(options, messages, ct, sources));
+            var response = toolLoop is not null ? RunTools(messages, sources)
+                : Stream ? RunStreamed(messages, sources)
+                : Run(ct => chat.CompleteAsync(options, messages, ct, sources));
             WriteResponse(response);
         }
         catch (PipelineStoppedException)
         {
             throw;
+        }
+        catch (ToolRoundLimitException ex)
+        {
+            // The conversation so far is kept in the error, to read or to continue from.
+            WriteError(new ErrorRecord(ex, ErrorIdPrefix + "ToolRoundLimit", ErrorCategory.LimitsExceeded, ex.Response)
+            {
+                ErrorDetails = new ErrorDetails(ex.Message)
+                {
+                    RecommendedAction = "Raise -MaxToolRounds, or look at the calls in the error's TargetObject (ToolRuns, History).",
+                },
+            });
         }
         catch (Exception ex)
         {
@@ -229,6 +327,96 @@ public sealed class InvokeMixtralChatCommand : MixtralApiCmdlet
         throw new InvalidOperationException("The stream ended without a final response.");
     }
 
+    /// <summary>
+    /// Runs the tool loop of the core. Its executor hands each tool run to this thread, which does it while
+    /// waiting for the loop's next step; text, tool runs and the answer are written here too.
+    /// </summary>
+    private ChatResponse RunTools(List<ChatMessage> messages, IReadOnlyList<string>? sources)
+    {
+        var updates = toolLoop!.RunAsync(options, messages, Stream, sources, StopToken).GetAsyncEnumerator(StopToken);
+        var wroteText = false;
+        void EndLine()
+        {
+            if (wroteText)
+            {
+                Host.UI.WriteLine();
+                wroteText = false;
+            }
+        }
+
+        try
+        {
+            while (MoveNextPumping(updates))
+            {
+                var update = updates.Current;
+                if (update.Text.Length > 0)
+                {
+                    Host.UI.Write(update.Text);
+                    wroteText = true;
+                }
+
+                if (update.Run is { } run)
+                {
+                    EndLine();
+                    Report(run);
+                }
+
+                if (update.Final is { } final)
+                {
+                    EndLine();
+                    return final;
+                }
+            }
+        }
+        catch (Exception) when (wroteText && !StopToken.IsCancellationRequested)
+        {
+            Host.UI.WriteLine();
+            throw;
+        }
+        finally
+        {
+            _ = updates.DisposeAsync();
+        }
+
+        throw new InvalidOperationException("The tool loop ended without a final response.");
+    }
+
+    private bool MoveNextPumping<T>(IAsyncEnumerator<T> enumerator)
+    {
+        var step = enumerator.MoveNextAsync().AsTask();
+        dispatcher!.Wait(step, DrainVerbose);
+        DrainVerbose();
+        try
+        {
+            return step.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException ex) when (StopToken.IsCancellationRequested || ex.InnerException is PipelineStoppedException)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    private void Report(ToolRun run)
+    {
+        switch (run.Outcome)
+        {
+            case ToolOutcomeKind.Succeeded:
+                WriteVerbose($"Tool round {run.Round}: ran {run.Call}; {run.Content.Length} characters went back.");
+                break;
+            case ToolOutcomeKind.Failed:
+                WriteWarning($"Tool call {run.Call}: {run.Message} The model was told.");
+                break;
+            case ToolOutcomeKind.Declined:
+                WriteVerbose($"Tool round {run.Round}: {run.Call} was not run: {run.Message}");
+                break;
+        }
+
+        if (run.CutFromLength is { } length)
+        {
+            WriteWarning($"The result of {run.Call.Name} had {length} characters; only the first {ToolLoopSettings.DefaultMaxResultChars} were sent, with a note that it was cut.");
+        }
+    }
+
     private void WriteResponse(ChatResponse response)
     {
         if (response.FinishReason == "length")
@@ -249,8 +437,16 @@ public sealed class InvokeMixtralChatCommand : MixtralApiCmdlet
             }
         }
 
+        if (response.ToolCalls.Count > 0)
+        {
+            WriteVerbose($"The model asks to run: {string.Join("; ", response.ToolCalls)}." +
+                (InvokeTools == ToolInvocationMode.None ? " Add -InvokeTools Confirm or Auto to run them." : ""));
+        }
+
         WriteObject(output);
     }
+
+    protected override void ReleaseResources() => dispatcher?.Dispose();
 
     /// <summary>A piped string is a message; a piped response brings its conversation.</summary>
     private static (IReadOnlyList<ChatMessage>? History, string? Text) Interpret(object? input) => input switch
