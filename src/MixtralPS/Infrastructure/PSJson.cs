@@ -50,7 +50,13 @@ internal static class PSJson
             return i;
         }
 
-        return element.TryGetInt64(out var l) ? l : element.GetDouble();
+        // Boxed one by one: a conditional would make both a double and lose large whole numbers.
+        if (element.TryGetInt64(out var l))
+        {
+            return l;
+        }
+
+        return element.GetDouble();
     }
 
     private static PSObject ToCustomObject(JsonElement element)
