@@ -42,10 +42,19 @@ internal static class KeywordIndex
     }
 
     /// <summary>
-    /// A user's question as an FTS5 query: each word quoted as a plain term, joined by OR, so quotes, hyphens,
-    /// colons, AND/OR/NOT/NEAR and other query syntax in a question are only words, never operators.
+    /// How many rows the words of one keyword search may match together, rarest words first. BM25 scores every
+    /// row a word matches, so a common word costs as much as it matches while adding little (its weight, the
+    /// idf, is low and reaches zero at half the rows): on 100,000 chunks an OR of a question's every word scored
+    /// most of them. Rare words decide the ranking, so the search keeps them, dropping the commonest words
+    /// once together they would match more than this. The rarest word is always kept.
     /// </summary>
-    public static string? ToMatchQuery(string question)
+    public const int DefaultRowBudget = 4000;
+
+    /// <summary>
+    /// A user's question as FTS5 terms: each word quoted as a plain term, so quotes, hyphens, colons,
+    /// AND/OR/NOT/NEAR and other query syntax in a question are only words, never operators.
+    /// </summary>
+    public static List<string> Terms(string question)
     {
         var terms = new List<string>();
         var word = new StringBuilder();
@@ -62,7 +71,7 @@ internal static class KeywordIndex
         }
 
         Flush();
-        return terms.Count == 0 ? null : string.Join(" OR ", terms.Distinct(StringComparer.Ordinal));
+        return terms.Distinct(StringComparer.Ordinal).ToList();
 
         void Flush()
         {
@@ -74,11 +83,16 @@ internal static class KeywordIndex
         }
     }
 
+    /// <summary>The question as one FTS5 query matching any of its words; null when it has none.</summary>
+    public static string? ToMatchQuery(string question) => ToMatchQuery(Terms(question));
+
+    private static string? ToMatchQuery(IReadOnlyCollection<string> terms) => terms.Count == 0 ? null : string.Join(" OR ", terms);
+
     /// <summary>The best chunks by BM25, best first, with BM25 as a higher-is-better score.</summary>
-    public static List<(long Id, float Score)> Search(SqliteConnection connection, string question, int count)
+    public static List<(long Id, float Score)> Search(SqliteConnection connection, string question, int count, int rowBudget = DefaultRowBudget)
     {
-        var match = ToMatchQuery(question);
         var hits = new List<(long, float)>();
+        var match = ToMatchQuery(SelectiveTerms(connection, Terms(question), rowBudget));
         if (match is null || count < 1)
         {
             return hits;
@@ -96,5 +110,62 @@ internal static class KeywordIndex
         }
 
         return hits;
+    }
+
+    /// <summary>
+    /// The terms to search with: rarest first while together they match at most <paramref name="rowBudget"/>
+    /// rows (the rarest always), none that match nothing. Counting stops past the budget, so a common
+    /// word costs no more to count than a rare one; only when every word passes it are they counted in full.
+    /// </summary>
+    internal static List<string> SelectiveTerms(SqliteConnection connection, List<string> terms, int rowBudget)
+    {
+        var matched = Count(connection, terms, rowBudget + 1).Where(m => m.Rows > 0).ToList();
+        if (matched.Count > 0 && matched.All(m => m.Rows > rowBudget))
+        {
+            matched = Count(connection, terms, null);
+        }
+
+        var selected = new List<string>();
+        long total = 0;
+        foreach (var (term, rows) in matched.Where(m => m.Rows > 0).OrderBy(m => m.Rows))
+        {
+            total += rows;
+            if (selected.Count > 0 && total > rowBudget)
+            {
+                break;
+            }
+
+            selected.Add(term);
+        }
+
+        return selected;
+    }
+
+    /// <summary>How many rows each term matches, counting no further than <paramref name="cap"/>.</summary>
+    private static List<(string Term, long Rows)> Count(SqliteConnection connection, List<string> terms, int? cap)
+    {
+        if (terms.Count == 0)
+        {
+            return [];
+        }
+
+        using var command = connection.CreateCommand();
+        var sql = new StringBuilder("SELECT ");
+        for (var i = 0; i < terms.Count; i++)
+        {
+            sql.Append(i == 0 ? "" : ", ")
+                .Append($"(SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH $t{i}{(cap is null ? "" : " LIMIT $cap")}))");
+            command.Parameters.AddWithValue($"$t{i}", terms[i]);
+        }
+
+        command.CommandText = sql.ToString();
+        if (cap is not null)
+        {
+            command.Parameters.AddWithValue("$cap", cap);
+        }
+
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return terms.Select((term, i) => (term, reader.GetInt64(i))).ToList();
     }
 }

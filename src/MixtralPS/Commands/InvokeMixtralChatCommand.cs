@@ -289,13 +289,11 @@ public sealed class InvokeMixtralChatCommand : MixtralApiCmdlet
 
     private ChatResponse RunStreamed(List<ChatMessage> messages, IReadOnlyList<string>? sources)
     {
-        var updates = chat.StreamAsync(options, messages, StopToken, sources).GetAsyncEnumerator(StopToken);
         var wroteText = false;
         try
         {
-            while (MoveNext(updates))
+            foreach (var update in Pump(ct => chat.StreamAsync(options, messages, ct, sources)))
             {
-                var update = updates.Current;
                 if (update.Text.Length > 0)
                 {
                     Host.UI.Write(update.Text);
@@ -318,10 +316,6 @@ public sealed class InvokeMixtralChatCommand : MixtralApiCmdlet
             // The partial line stays on screen; end it so the error starts on a line of its own.
             Host.UI.WriteLine();
             throw;
-        }
-        finally
-        {
-            _ = updates.DisposeAsync();
         }
 
         throw new InvalidOperationException("The stream ended without a final response.");

@@ -46,18 +46,73 @@ public abstract class MixtralCmdlet : PSCmdlet, IDisposable
         }
 
         DrainVerbose();
+        Rethrow(task);
+        return task.Result;
+    }
+
+    /// <summary>
+    /// Reads an async stream on a worker thread and hands its items to the pipeline thread as they arrive.
+    /// Items that arrive together are taken without a wait each: a wait per item (a wait handle and a thread
+    /// wake-up) cost more than parsing the item. Leaving the loop early stops the stream.
+    /// </summary>
+    protected IEnumerable<T> Pump<T>(Func<CancellationToken, IAsyncEnumerable<T>> stream)
+    {
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(StopToken);
+        var token = reading.Token;
+        var queue = new BlockingCollection<T>();
+        var producer = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await foreach (var item in stream(token).WithCancellation(token).ConfigureAwait(false))
+                    {
+                        queue.Add(item);
+                    }
+                }
+                finally
+                {
+                    queue.CompleteAdding();
+                }
+            },
+            CancellationToken.None);
         try
         {
-            return task.GetAwaiter().GetResult();
+            while (!queue.IsCompleted)
+            {
+                // The timeout only lets log lines of the worker through while the stream is quiet.
+                if (queue.TryTake(out var item, 50))
+                {
+                    DrainVerbose();
+                    yield return item;
+                }
+                else
+                {
+                    DrainVerbose();
+                }
+            }
+
+            DrainVerbose();
+            Rethrow(producer);
+        }
+        finally
+        {
+            reading.Cancel();
+        }
+    }
+
+    /// <summary>Throws what a finished worker failed with; Ctrl+C becomes PowerShell's own stop.</summary>
+    private void Rethrow(Task finished)
+    {
+        try
+        {
+            finished.GetAwaiter().GetResult();
         }
         catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
         }
     }
-
-    /// <summary>Waits for one step of an async stream; false at its end.</summary>
-    protected bool MoveNext<T>(IAsyncEnumerator<T> enumerator) => Run(_ => enumerator.MoveNextAsync().AsTask());
 
     protected void DrainVerbose()
     {
