@@ -43,7 +43,7 @@ public sealed class MistralClient
         options.Validate();
         Options = options;
         http = httpClient ?? SharedHttp;
-        pipeline = RetryPolicy.Create(options);
+        pipeline = RetryPolicy.For(options);
     }
 
     public MistralClientOptions Options { get; }
@@ -174,11 +174,18 @@ public sealed class MistralClient
         var uri = ResolveUri(path);
         var attempts = 0;
         HttpResponseMessage response;
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        if (Options.Log is { } log)
+        {
+            context.Properties.Set(RetryPolicy.LogKey, log);
+        }
+
         try
         {
             response = await pipeline.ExecuteAsync(
-                async token =>
+                async context =>
                 {
+                    var token = context.CancellationToken;
                     attempts++;
                     Options.Log?.Invoke($"{method} {uri} (attempt {attempts})");
                     using var message = new HttpRequestMessage(method, uri);
@@ -199,7 +206,7 @@ public sealed class MistralClient
                     var completion = streaming ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead;
                     return await http.SendAsync(message, completion, token).ConfigureAwait(false);
                 },
-                cancellationToken).ConfigureAwait(false);
+                context).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException ex)
         {
@@ -216,6 +223,10 @@ public sealed class MistralClient
                 $"Could not reach {uri.GetLeftPart(UriPartial.Authority)} ({Plural(attempts, "attempt")}): {Redact(ex.Message)}",
                 ex)
             { Attempts = attempts };
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
 
         if (!response.IsSuccessStatusCode)

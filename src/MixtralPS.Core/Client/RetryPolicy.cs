@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Polly;
 using Polly.Retry;
@@ -20,9 +21,19 @@ internal static class RetryPolicy
         HttpStatusCode.GatewayTimeout,
     ];
 
+    /// <summary>Where a retry is told: the log of the client that sent the request.</summary>
+    public static readonly ResiliencePropertyKey<Action<string>> LogKey = new("MixtralPS.Log");
+
+    // Building a pipeline costs more than a streamed answer's first token (~0.15 ms), and a cmdlet makes a
+    // client per call; pipelines hold no per-request state, so one per set of settings serves every client.
+    private static readonly ConcurrentDictionary<(int, TimeSpan, TimeSpan, TimeSpan), ResiliencePipeline<HttpResponseMessage>> Pipelines = new();
+
     public static bool IsTransient(HttpStatusCode status) => Transient.Contains(status);
 
-    public static ResiliencePipeline<HttpResponseMessage> Create(MistralClientOptions options)
+    public static ResiliencePipeline<HttpResponseMessage> For(MistralClientOptions options) =>
+        Pipelines.GetOrAdd((options.MaxRetries, options.RetryBaseDelay, options.MaxRetryDelay, options.Timeout), _ => Create(options));
+
+    private static ResiliencePipeline<HttpResponseMessage> Create(MistralClientOptions options)
     {
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
         if (options.MaxRetries > 0)
@@ -50,7 +61,8 @@ internal static class RetryPolicy
                     var why = args.Outcome.Result is { } r
                         ? $"HTTP {(int)r.StatusCode}"
                         : args.Outcome.Exception?.GetType().Name ?? "failure";
-                    options.Log?.Invoke($"Attempt {args.AttemptNumber + 1} failed ({why}); retrying in {args.RetryDelay.TotalMilliseconds:0} ms.");
+                    var log = args.Context.Properties.GetValue(LogKey, null!);
+                    log?.Invoke($"Attempt {args.AttemptNumber + 1} failed ({why}); retrying in {args.RetryDelay.TotalMilliseconds:0} ms.");
                     args.Outcome.Result?.Dispose();
                     return default;
                 },

@@ -125,22 +125,31 @@ public sealed class HnswIndexTests
             Enumerable.Range(100, Count - 100).Select(i => (ulong)i).ToArray(),
             data.AsMemory(100 * Dimensions),
             new SynchronousProgress(progress)));
+        // The search is approximate, the more so while the graph changes under it: what must hold is that every
+        // search answers with keys that exist, and that nearly every vector still finds itself.
+        var foundThemselves = 0;
         var searchers = Enumerable.Range(0, 6).Select(t => Task.Run(() =>
         {
             for (var i = 0; i < 200; i++)
             {
                 var row = (t * 200 + i) % 100;
-                Assert.Equal((ulong)row, index.Search(data.AsSpan(row * Dimensions, Dimensions), 3)[0].Key);
+                var hits = index.Search(data.AsSpan(row * Dimensions, Dimensions), 3);
+                Assert.NotEmpty(hits);
+                Assert.All(hits, h => Assert.InRange(h.Key, 0UL, (ulong)Count - 1));
+                if (hits.Any(h => h.Key == (ulong)row))
+                {
+                    Interlocked.Increment(ref foundThemselves);
+                }
             }
         })).ToArray();
         await Task.WhenAll([adding, .. searchers]);
 
+        Assert.InRange(foundThemselves, 6 * 200 * 95 / 100, 6 * 200);
         Assert.Equal(Count, index.Count);
         Assert.Equal(Count - 100, progress.Max());
-        for (var row = 0; row < Count; row += 101)
-        {
-            Assert.Equal((ulong)row, index.Search(data.AsSpan(row * Dimensions, Dimensions), 1)[0].Key);
-        }
+        var rows = Enumerable.Range(0, Count).Where(r => r % 31 == 0).ToList();
+        var found = rows.Count(row => index.Search(data.AsSpan(row * Dimensions, Dimensions), 1)[0].Key == (ulong)row);
+        Assert.InRange(found, rows.Count * 95 / 100, rows.Count);
     }
 
     [Fact]
