@@ -108,14 +108,17 @@ function Invoke-Package {
         $files | Copy-Item -LiteralPath { $_.FullPath } -Destination $target
     }
 
-    # Publish-PSResource writes the nuspec from the manifest (description, tags, URIs, editions, commands) and
-    # validates it; a throwaway folder repository catches the package.
+    # Publish-PSResource validates the manifest and writes the nuspec from it (description, tags, URIs, release
+    # notes); a throwaway folder repository catches the package.
     if (Test-Path $PackageDir) { Remove-Item $PackageDir -Recurse -Force }
     New-Item -ItemType Directory -Path $PackageDir | Out-Null
     $repository = "MixtralPS-build-$([guid]::NewGuid().ToString('N'))"
     Register-PSResourceRepository -Name $repository -Uri $PackageDir -Trusted
     try { Publish-PSResource -Path $staging -Repository $repository }
-    finally { Unregister-PSResourceRepository -Name $repository }
+    finally {
+        Unregister-PSResourceRepository -Name $repository
+        Remove-Item (Split-Path $staging) -Recurse -Force
+    }
     $package = Join-Path $PackageDir "MixtralPS.$version.nupkg"
     if (-not (Test-Path $package)) { throw "Publish-PSResource made no $package." }
     Write-Host ('Package: {0} ({1:N1} MB, made in {2:N0} s)' -f $package, ((Get-Item $package).Length / 1MB), $clock.Elapsed.TotalSeconds)
