@@ -4,7 +4,9 @@
     Builds, tests, demonstrates and benchmarks MixtralPS.
 .DESCRIPTION
     Build  lays out a clean, importable module folder in out/MixtralPS.
-    Test   builds, runs the xunit suites, then Pester in a fresh pwsh -NoProfile that imports out/MixtralPS;
+    Package  builds, then makes out/packages/MixtralPS.<version>.nupkg for a PowerShell repository: the built
+           module with the native libraries of every supported platform under runtimes/<rid>/native.
+    Test   builds and packages, runs the xunit suites, then Pester in a fresh pwsh -NoProfile that imports out/MixtralPS;
            ends with the line "N passed, N failed" counting both.
     Demo   builds and runs the module's main jobs offline, with the embedded defaults.
     Bench  builds and runs the benchmarks in bench/, writing dated results to bench/results.
@@ -13,7 +15,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench')]
+    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Bench')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -28,6 +30,10 @@ Set-StrictMode -Version Latest
 $Root = $PSScriptRoot
 $Out = Join-Path $Root 'out'
 $ModuleDir = Join-Path $Out 'MixtralPS'
+$PackageDir = Join-Path $Out 'packages'
+# The platforms the package carries native libraries for: the ones every native dependency (USearch's is the
+# narrowest) ships for.
+$PackageRuntimes = 'linux-x64', 'win-x64', 'osx-arm64'
 
 function Invoke-Native {
     param([string] $What, [scriptblock] $Command)
@@ -72,6 +78,52 @@ function Invoke-Build {
     Write-Host "Module laid out in $ModuleDir"
 }
 
+# The native libraries of every platform, as a portable publish would copy them to runtimes/<rid>/native: NuGet's
+# own selection (ResolvePackageAssets), without compiling or publishing a second time.
+function Get-NativeAsset {
+    $json = dotnet msbuild (Join-Path $Root 'src/MixtralPS/MixtralPS.csproj') -nologo -t:ResolvePackageAssets "-p:Configuration=$Configuration" -getItem:RuntimeTargetsCopyLocalItems
+    if ($LASTEXITCODE -ne 0) { $json | Out-Host; throw "Listing the native libraries failed (exit code $LASTEXITCODE)." }
+    ($json | Out-String | ConvertFrom-Json).Items.RuntimeTargetsCopyLocalItems | Where-Object AssetType -eq 'native'
+}
+
+function Invoke-Package {
+    $version = Get-ProductVersion
+    Write-Host "Packaging MixtralPS $version for $($PackageRuntimes -join ', ')" -ForegroundColor Cyan
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    $natives = @(Get-NativeAsset)
+    $staging = Join-Path $Out 'package/MixtralPS'
+    if (Test-Path $staging) { Remove-Item $staging -Recurse -Force }
+    New-Item -ItemType Directory -Path $staging | Out-Null
+
+    # The built module as it is (models, help, formats, stamped manifest), less the natives Build put beside the DLL.
+    $flat = $natives | ForEach-Object { Split-Path $_.DestinationSubPath -Leaf }
+    Get-ChildItem $ModuleDir | Where-Object Name -NotIn $flat | Copy-Item -Destination $staging -Recurse
+    foreach ($rid in $PackageRuntimes) {
+        # Import libraries (.lib) are for linking, not loading.
+        $files = @($natives | Where-Object { $_.RuntimeIdentifier -eq $rid -and $_.Extension -in '.dll', '.so', '.dylib' })
+        foreach ($library in 'onnxruntime', 'usearch_c', 'e_sqlite3') {
+            if (-not ($files | Where-Object Filename -match "^(lib)?$library$")) { throw "No $library native library for $rid." }
+        }
+        $target = New-Item -ItemType Directory -Path (Join-Path $staging "runtimes/$rid/native") -Force
+        $files | Copy-Item -LiteralPath { $_.FullPath } -Destination $target
+    }
+
+    # Publish-PSResource validates the manifest and writes the nuspec from it (description, tags, URIs, release
+    # notes); a throwaway folder repository catches the package.
+    if (Test-Path $PackageDir) { Remove-Item $PackageDir -Recurse -Force }
+    New-Item -ItemType Directory -Path $PackageDir | Out-Null
+    $repository = "MixtralPS-build-$([guid]::NewGuid().ToString('N'))"
+    Register-PSResourceRepository -Name $repository -Uri $PackageDir -Trusted
+    try { Publish-PSResource -Path $staging -Repository $repository }
+    finally {
+        Unregister-PSResourceRepository -Name $repository
+        Remove-Item (Split-Path $staging) -Recurse -Force
+    }
+    $package = Join-Path $PackageDir "MixtralPS.$version.nupkg"
+    if (-not (Test-Path $package)) { throw "Publish-PSResource made no $package." }
+    Write-Host ('Package: {0} ({1:N1} MB, made in {2:N0} s)' -f $package, ((Get-Item $package).Length / 1MB), $clock.Elapsed.TotalSeconds)
+}
+
 function Invoke-XunitTests {
     $results = Join-Path $Out 'test-results'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
@@ -106,13 +158,14 @@ function Invoke-PesterTests {
     # Passed through the environment: pwsh on Unix would expand a bare '*' argument to file names.
     $env:MIXTRALPS_PESTER_FILTER = $PesterFilter -join ','
     & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $runner `
-        -PesterPath $pester -ModulePath $ModuleDir -ServerPath $server -SummaryPath $summary | Out-Host
+        -PesterPath $pester -ModulePath $ModuleDir -PackagePath $PackageDir -ServerPath $server -SummaryPath $summary | Out-Host
     if (-not (Test-Path $summary)) { return [pscustomobject]@{ Passed = 0; Failed = 1 } }
     Get-Content -Raw $summary | ConvertFrom-Json
 }
 
 function Invoke-Test {
     Invoke-Build
+    Invoke-Package
     $xunit = Invoke-XunitTests
     $pester = Invoke-PesterTests
     $passed = $xunit.Passed + $pester.Passed
@@ -139,6 +192,7 @@ function Invoke-Bench {
 
 switch ($Task) {
     'Build' { Invoke-Build }
+    'Package' { Invoke-Build; Invoke-Package }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }

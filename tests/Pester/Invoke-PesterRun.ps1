@@ -8,6 +8,8 @@ param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $ServerPath,
     [Parameter(Mandatory)] [string] $SummaryPath,
+    # The folder build.ps1 Package writes the .nupkg to (Package.Tests.ps1 installs from it).
+    [string] $PackagePath = (Join-Path (Split-Path $ModulePath) 'packages'),
     # Test file names to run (wildcards); build.ps1 passes them in $env:MIXTRALPS_PESTER_FILTER.
     [string[]] $Filter = @(if ($env:MIXTRALPS_PESTER_FILTER) { $env:MIXTRALPS_PESTER_FILTER -split ',' } else { '*' })
 )
@@ -20,6 +22,7 @@ $server = Start-TestServer -ServerPath $ServerPath
 try {
     # What every test file reads: the built module to import and the server to talk to.
     $env:MIXTRALPS_TEST_MODULE = (Resolve-Path $ModulePath).Path
+    $env:MIXTRALPS_TEST_PACKAGE = [IO.Path]::GetFullPath($PackagePath)
     $env:MIXTRALPS_TEST_SERVER = $server.Url
 
     $files = Get-ChildItem $PSScriptRoot -Filter '*.Tests.ps1' |

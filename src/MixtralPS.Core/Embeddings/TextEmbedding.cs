@@ -20,5 +20,7 @@ public sealed class TextEmbedding
     /// <summary>Whether the text was cut to the model's token limit before embedding.</summary>
     public bool Truncated { get; init; }
 
-    public override string ToString() => Text;
+    /// <summary>What it is (model, size, the text's start): the text alone, in a string, would hide that it is an embedding.</summary>
+    public override string ToString() =>
+        $"{Model} embedding ({Dimensions} dimensions) of \"{(Text.Length > 50 ? string.Concat(Text.AsSpan(0, 49), "…") : Text)}\"";
 }

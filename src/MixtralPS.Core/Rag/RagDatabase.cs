@@ -117,13 +117,23 @@ internal sealed class RagDatabase : IDisposable
     private static SqliteConnection OpenConnection(string path, SqliteOpenMode mode)
     {
         // Pooling off: the file is closed when the index is, so folders can be moved or deleted right after.
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        SqliteConnection connection;
+        try
         {
-            DataSource = path,
-            Mode = mode,
-            Pooling = false,
-            DefaultTimeout = 30,
-        }.ToString());
+            connection = new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = path,
+                Mode = mode,
+                Pooling = false,
+                DefaultTimeout = 30,
+            }.ToString());
+        }
+        catch (TypeInitializationException ex) when (ex.GetBaseException() is DllNotFoundException missing)
+        {
+            // SQLitePCLRaw loads e_sqlite3 in a type initializer, through reflection: the reason is two wrappers down.
+            throw new DllNotFoundException($"SQLite's native library (e_sqlite3) could not be loaded: {missing.Message}", ex);
+        }
+
         connection.Open();
         Execute(connection, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;");
         return connection;

@@ -52,7 +52,9 @@ public abstract class EmbeddingCmdlet : MixtralApiCmdlet
         catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or DllNotFoundException or TypeInitializationException)
         {
             var id = ex is ArgumentOutOfRangeException ? "InvalidArgument" : ex is ArgumentException ? "UnknownModel" : "ModelNotLoaded";
-            ThrowTerminatingError(new ErrorRecord(ex, ErrorIdPrefix + id, ErrorCategory.InvalidArgument, ModelName));
+            // A native library that cannot load surfaces inside a type initializer; its own message says why.
+            var cause = ex is TypeInitializationException { InnerException: { } inner } ? inner : ex;
+            ThrowTerminatingError(new ErrorRecord(cause, ErrorIdPrefix + id, ErrorCategory.InvalidArgument, ModelName));
         }
 
         WriteVerbose($"Embedding model {created!.Model} ({(EmbeddingModels.IsLocal(created.Model) ? "local, in-process" : "API")}), {created.MaxTokens} tokens per text.");
