@@ -3,7 +3,7 @@
 .SYNOPSIS
     Builds, tests, demonstrates and benchmarks MixtralPS.
 .DESCRIPTION
-    Build  lays out a clean, importable module folder in out/MixtralPS.
+    Build  lays out a clean, importable module folder in out/MixtralPS, with its help built from docs/help.
     Package  builds, then makes out/packages/MixtralPS.<version>.nupkg for a PowerShell repository: the built
            module with the native libraries of every supported platform under runtimes/<rid>/native.
     Test   builds and packages, runs the xunit suites, then Pester in a fresh pwsh -NoProfile that imports out/MixtralPS;
@@ -75,7 +75,18 @@ function Invoke-Build {
     $manifest = Get-Content -Raw (Join-Path $Root 'MixtralPS.psd1')
     $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$version'"
     Set-Content -Path (Join-Path $ModuleDir 'MixtralPS.psd1') -Value $manifest -Encoding utf8NoBOM
+    Invoke-HelpBuild
     Write-Host "Module laid out in $ModuleDir"
+}
+
+# Help (MAML and about topics) from docs/help, checked against the built cmdlets. A fresh pwsh imports the
+# module, so this session never holds its assemblies open.
+function Invoke-HelpBuild {
+    $pwsh = Get-PwshCommand
+    Invoke-Native 'help build (docs/help)' {
+        & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $Root 'build/ConvertTo-MamlHelp.ps1') `
+            -ModulePath $ModuleDir -MarkdownPath (Join-Path $Root 'docs/help') -OutputPath (Join-Path $ModuleDir 'en-US')
+    }
 }
 
 # The native libraries of every platform, as a portable publish would copy them to runtimes/<rid>/native: NuGet's
