@@ -16,9 +16,11 @@ internal sealed record BuildResult(
 }
 
 /// <summary>Recall@k and single-threaded query speed of one index opened one way with one expansion.</summary>
-internal sealed record QueryResult(GraphConfig Config, string Opened, int ExpansionSearch, double Recall, double QueriesPerSecond, double P50Ms, double P99Ms);
+/// <param name="Lost">Queries that found fewer than half of their true ten: a search stuck in the wrong cluster rather than a near miss.</param>
+internal sealed record QueryResult(GraphConfig Config, string Opened, int ExpansionSearch, double Recall, double QueriesPerSecond, double P50Ms, double P99Ms, int Lost);
 
 internal sealed record SizeResult(
+    string Data,
     int Size,
     int Queries,
     TimeSpan Generate,
@@ -102,7 +104,7 @@ internal static class AnnBenchmark
                     // the machine (it varies over minutes) weighs on both alike. The exact results are the ground truth.
                     (truth, exactTimes, var first) = Interleaved(loaded, config, settings.ExpansionSearch, data, queries, dimensions);
                     exactQps = queryCount / (exactTimes.Sum() / 1000);
-                    progress($"exact scan: {exactQps:0.0} queries/s; HNSW (defaults, loaded) {first.QueriesPerSecond:N0} queries/s, recall@{K} {first.Recall:0.0000}, {first.QueriesPerSecond / exactQps:0.0}× exact");
+                    progress($"exact scan: {exactQps:0.0} queries/s; HNSW (defaults, loaded) {first.QueriesPerSecond:N0} queries/s, recall@{K} {first.Recall:0.0000} ({first.Lost} lost), {first.QueriesPerSecond / exactQps:0.0}× exact");
                     searches.Add(first);
                 }
                 else
@@ -117,13 +119,13 @@ internal static class AnnBenchmark
                 using var index = HnswIndex.View(path, settings with { ExpansionSearch = expansion }, dimensions);
                 var result = Measure(index, "View", config, expansion, queries, dimensions, truth);
                 searches.Add(result);
-                progress($"  {config.Precision} M={config.Connectivity} ef_add={config.ExpansionAdd}, ef={expansion}: recall@{K} {result.Recall:0.0000}, {result.QueriesPerSecond:N0} queries/s ({result.QueriesPerSecond / exactQps:0.0}× exact)");
+                progress($"  {config.Precision} M={config.Connectivity} ef_add={config.ExpansionAdd}, ef={expansion}: recall@{K} {result.Recall:0.0000} ({result.Lost} lost), {result.QueriesPerSecond:N0} queries/s ({result.QueriesPerSecond / exactQps:0.0}× exact)");
             }
 
             File.Delete(path);
         }
 
-        return new SizeResult(size, queryCount, generate, exactQps, Median(exactTimes), builds, searches);
+        return new SizeResult(generator.Rank == 0 ? "isotropic" : $"low-rank (r = {generator.Rank})", size, queryCount, generate, exactQps, Median(exactTimes), builds, searches);
     }
 
     /// <summary>Per query: the exact scan (timed; its answer is the truth), then the HNSW search (timed, scored).</summary>
@@ -140,7 +142,7 @@ internal static class AnnBenchmark
         var truth = new int[count][];
         var exactTimes = new double[count];
         var times = new double[count];
-        var hits = 0;
+        var hits = new int[count];
         for (var i = 0; i < count; i++)
         {
             var start = Stopwatch.GetTimestamp();
@@ -149,7 +151,7 @@ internal static class AnnBenchmark
             start = Stopwatch.GetTimestamp();
             var found = index.Search(Query(queries, dimensions, i), K);
             times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            hits += Hits(found, truth[i]);
+            hits[i] = Hits(found, truth[i]);
         }
 
         return (truth, exactTimes, Result(config, "Load", expansion, hits, times));
@@ -165,13 +167,13 @@ internal static class AnnBenchmark
         }
 
         var times = new double[count];
-        var hits = 0;
+        var hits = new int[count];
         for (var i = 0; i < count; i++)
         {
             var start = Stopwatch.GetTimestamp();
             var found = index.Search(Query(queries, dimensions, i), K);
             times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            hits += Hits(found, truth[i]);
+            hits[i] = Hits(found, truth[i]);
         }
 
         return Result(config, opened, expansion, hits, times);
@@ -180,11 +182,12 @@ internal static class AnnBenchmark
     private static int Hits(IReadOnlyList<(ulong Key, float Similarity)> found, int[] truth) =>
         found.Count(f => Array.IndexOf(truth, (int)f.Key) >= 0);
 
-    private static QueryResult Result(GraphConfig config, string opened, int expansion, int hits, double[] times)
+    private static QueryResult Result(GraphConfig config, string opened, int expansion, int[] hits, double[] times)
     {
         var count = times.Length;
         var sorted = times.Order().ToArray();
-        return new QueryResult(config, opened, expansion, hits / (double)(count * K), count / (times.Sum() / 1000), Median(times), sorted[(int)Math.Ceiling(0.99 * count) - 1]);
+        return new QueryResult(
+            config, opened, expansion, hits.Sum() / (double)(count * K), count / (times.Sum() / 1000), Median(times), sorted[(int)Math.Ceiling(0.99 * count) - 1], hits.Count(h => h < K / 2));
     }
 
     private static void Check(HnswIndex index, int size)

@@ -1,4 +1,5 @@
 using System.Runtime;
+using MixtralPS.Bench;
 using MixtralPS.Bench.Chat;
 
 // Exit codes: 0 when the bench ran (targets met or not: the report says), 1 when it could not run, 2 for bad arguments.
@@ -16,7 +17,7 @@ try
 {
     var started = DateTimeOffset.Now;
     var loadAtStart = MachineInfo.LoadAverage();
-    var machine = MachineInfo.Collect(Path.GetFullPath(Path.Combine(options.ModuleDir, "..", "..")));
+    var machine = MachineSnapshot.Collect(Path.GetFullPath(Path.Combine(options.ModuleDir, "..", "..")));
     using var snapshot = new ModuleSnapshot(options.ModuleDir);
     var notes = new List<string>
     {

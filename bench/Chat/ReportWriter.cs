@@ -6,7 +6,7 @@ namespace MixtralPS.Bench.Chat;
 /// <summary>Everything one run produced, for the report.</summary>
 internal sealed record BenchReport(
     DateTimeOffset Started,
-    MachineInfo Machine,
+    MachineSnapshot Machine,
     BenchOptions Options,
     string HostedPowerShell,
     string ChildPwsh,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MixtralPS.Bench;
 using MixtralPS.Bench.Embeddings;
 using MixtralPS.Core.Embeddings;
 
@@ -111,7 +112,7 @@ string Report(bool final)
     report.AppendLine();
     report.AppendLine("## Machine");
     report.AppendLine();
-    foreach (var line in MachineInfo.Describe())
+    foreach (var line in MachineInfo.Describe($"ONNX Runtime {typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version}"))
     {
         report.AppendLine($"- {line}");
     }
