@@ -4,17 +4,20 @@
     local model, ask it questions, compare texts. With $env:MISTRAL_API_KEY set, the questions are also
     answered by the model, grounded in what was found.
 #>
-param([Parameter(Mandatory)] [string] $ModulePath)
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    # Where the index is kept; a second run there skips the unchanged documents.
+    [string] $WorkDirectory = (Join-Path ([IO.Path]::GetTempPath()) 'mixtralps-demo')
+)
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
 $root = Split-Path $PSScriptRoot
-$work = Join-Path ([IO.Path]::GetTempPath()) 'mixtralps-demo'
-$index = Join-Path $work 'docs.ragidx'
+$index = Join-Path $WorkDirectory 'docs.ragidx'
 
 function Write-Step([string] $Text) { Write-Host "`n== $Text" -ForegroundColor Cyan }
 
 Write-Step "MixtralPS $((Get-Module MixtralPS).Version): indexing the project's documentation with the local model (no key, no network)"
-$files = @(Get-Item (Join-Path $root 'README.md')) + @(Get-ChildItem (Join-Path $root 'docs') -Filter '*.md' -File)
+$files = @(Get-Item (Join-Path $root 'README.md')) + @(Get-ChildItem (Join-Path $root 'docs') -Filter '*.md' -File -Recurse)
 $summary = $files | New-RagIndex -Path $index
 $summary | Format-List Path, Model, Added, Updated, Skipped, Documents, Chunks, Elapsed | Out-String | Write-Host
 
@@ -36,7 +39,10 @@ foreach ($question in $questions) {
 
 Write-Step "Compare-TextSimilarity: which two sentences say the same thing?"
 Compare-TextSimilarity "What led to Zidane's ban from football?", 'This is a totally different sentence.', 'What caused Zidane to get banned from football?' |
-    Format-Table -AutoSize | Out-String | Write-Host
+    ForEach-Object {
+        $verdict = if ($_.IsParaphrase) { 'paraphrase' } else { 'different ' }
+        Write-Host ("  cosine {0:0.000}  {1}  {2}  ~  {3}" -f $_.Cosine, $verdict, $_.Text1, $_.Text2) -ForegroundColor $(if ($_.IsParaphrase) { 'Green' } else { 'Gray' })
+    }
 
 if ($env:MISTRAL_API_KEY) {
     Write-Step 'MISTRAL_API_KEY is set: answering from the retrieved context'
