@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Management.Automation;
 using MixtralPS.Completion;
 using MixtralPS.Core.Embeddings;
@@ -16,9 +15,6 @@ namespace MixtralPS.Commands;
 [OutputType(typeof(RagContextChunk), typeof(string))]
 public sealed class FindRagContextCommand : EmbeddingCmdlet
 {
-    /// <summary>Readers stay open between calls (the graph is memory-mapped): a warm query costs an embedding and a search.</summary>
-    private static readonly ConcurrentDictionary<string, RagIndexReader> Readers = new(StringComparer.Ordinal);
-
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [ValidateNotNullOrEmpty]
     public string[] Query { get; set; } = [];
@@ -58,14 +54,16 @@ public sealed class FindRagContextCommand : EmbeddingCmdlet
     public SwitchParameter AsPrompt { get; set; }
 
     private RagIndexReader reader = null!;
+    private string folder = "";
 
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        var folder = GetUnresolvedProviderPathFromPSPath(Path);
+        folder = GetUnresolvedProviderPathFromPSPath(Path);
         try
         {
-            reader = OpenReader(folder);
+            // Readers stay open between calls (the graph is memory-mapped): a warm query costs an embedding and a search.
+            reader = RagReaderPool.Shared.Rent(folder);
         }
         catch (RagIndexException ex)
         {
@@ -95,23 +93,6 @@ public sealed class FindRagContextCommand : EmbeddingCmdlet
     }
 
     protected override int? RequestedMaxTokens => reader.Settings.MaxTokens;
-
-    private static RagIndexReader OpenReader(string folder)
-    {
-        if (Readers.TryGetValue(folder, out var cached))
-        {
-            if (!cached.IsStale())
-            {
-                return cached;
-            }
-
-            Readers.TryRemove(folder, out _);
-            cached.Dispose();
-        }
-
-        var opened = RagIndexReader.Open(folder);
-        return Readers.GetOrAdd(folder, opened);
-    }
 
     protected override void ProcessRecord()
     {
@@ -155,5 +136,17 @@ public sealed class FindRagContextCommand : EmbeddingCmdlet
                 WriteObject(chunks, enumerateCollection: true);
             }
         }
+    }
+
+    protected override void ReleaseResources()
+    {
+        // The reader goes back to the pool for the next query, whether this one ended, failed or was stopped.
+        if (reader is not null)
+        {
+            RagReaderPool.Shared.Return(folder, reader);
+            reader = null!;
+        }
+
+        base.ReleaseResources();
     }
 }
