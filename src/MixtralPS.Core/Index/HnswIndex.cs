@@ -9,10 +9,12 @@ namespace MixtralPS.Core.Index;
 /// missing file is rebuilt from there, so errors here say clearly what is wrong and change nothing.
 /// </summary>
 /// <remarks>
-/// Thread safety: every member may be called from any thread. Search and Add/AddRange run concurrently with
-/// each other (USearch locks graph nodes itself); Remove, Save, growing the capacity and Dispose wait for them
-/// and run alone. At most <see cref="HnswSettings.Threads"/> calls run inside USearch at once (it keeps one
-/// scratch context per thread and has no more); further callers wait for a free one.
+/// Thread safety: every member may be called from any thread. Searches and the inserting part of Add/AddRange
+/// run concurrently with each other (USearch locks graph nodes itself). Remove, Save and Dispose run alone, as does
+/// the moment at the start of each Add/AddRange call that makes room (USearch reallocates when it grows): batch
+/// adds with AddRange rather than calling Add in a loop beside busy searches. At most
+/// <see cref="HnswSettings.Threads"/> calls run inside USearch at once (it keeps one scratch context per thread
+/// and has no more); further callers wait for a free one.
 /// </remarks>
 public sealed class HnswIndex : IDisposable
 {

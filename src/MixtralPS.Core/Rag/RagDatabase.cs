@@ -332,6 +332,26 @@ internal sealed class RagDatabase : IDisposable
         }
     }
 
+    /// <summary>The stored embeddings of the given chunks, by id.</summary>
+    public Dictionary<long, float[]> EmbeddingsOf(IReadOnlyCollection<long> ids)
+    {
+        var found = new Dictionary<long, float[]>(ids.Count);
+        if (ids.Count == 0)
+        {
+            return found;
+        }
+
+        using var command = Connection.CreateCommand();
+        command.CommandText = $"SELECT id, embedding FROM chunks WHERE id IN ({string.Join(",", ids.Select(i => i.ToString(CultureInfo.InvariantCulture)))})";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            found[reader.GetInt64(0)] = Vector((byte[])reader.GetValue(1));
+        }
+
+        return found;
+    }
+
     /// <summary>Chunks by id, with their document's source.</summary>
     public Dictionary<long, (string Source, int Ordinal, int Start, int Length, string Text, int TokenCount)> Chunks(IReadOnlyCollection<long> ids)
     {

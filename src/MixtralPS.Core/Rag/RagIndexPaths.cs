@@ -25,6 +25,13 @@ public sealed class RagIndexPaths
     public string Vectors(long generation) =>
         System.IO.Path.Combine(Folder, VectorFilePrefix + generation.ToString(CultureInfo.InvariantCulture) + VectorFileSuffix);
 
+    /// <summary>
+    /// The chunks the graph of one generation cannot reach (HNSW's pruning can leave a node with no way in), one id
+    /// a line; readers score them exactly beside every graph search. Written before the graph, removed with it.
+    /// </summary>
+    public string Unreachable(long generation) =>
+        System.IO.Path.Combine(Folder, VectorFilePrefix + generation.ToString(CultureInfo.InvariantCulture) + ".unreachable");
+
     /// <summary>Graph files present, by generation.</summary>
     public IEnumerable<(long Generation, string Path)> VectorFiles()
     {

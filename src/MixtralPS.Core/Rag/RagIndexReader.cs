@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics.Tensors;
 using MixtralPS.Core.Index;
 
@@ -15,10 +16,14 @@ public sealed class RagIndexReader : IDisposable
 
     private readonly RagDatabase db;
     private readonly HnswIndex? graph;
+
+    /// <summary>Embeddings of the chunks the graph cannot reach, scored exactly beside each graph search.</summary>
+    private readonly Dictionary<long, float[]> unreachable;
     private (long[] Ids, float[] Vectors)? exact;
 
-    private RagIndexReader(RagIndexPaths paths, RagDatabase db, long generation, HnswIndex? graph)
+    private RagIndexReader(RagIndexPaths paths, RagDatabase db, long generation, HnswIndex? graph, Dictionary<long, float[]> unreachable)
     {
+        this.unreachable = unreachable;
         Paths = paths;
         this.db = db;
         Generation = generation;
@@ -66,7 +71,8 @@ public sealed class RagIndexReader : IDisposable
                 }
             }
 
-            return new RagIndexReader(paths, db, generation, graph);
+            var unreachable = graph is null ? [] : ReadUnreachable(paths.Unreachable(generation), db);
+            return new RagIndexReader(paths, db, generation, graph, unreachable);
         }
         catch
         {
@@ -159,8 +165,43 @@ public sealed class RagIndexReader : IDisposable
         }
     }
 
-    private List<(long Id, float Score)> GraphSearch(float[] query, int count) =>
-        graph!.Search(query, count).Select(h => ((long)h.Key, h.Similarity)).ToList();
+    /// <summary>
+    /// The graph proposes candidates, a few more than asked for; their stored embeddings score and order them. The
+    /// graph's own vectors are half precision and its search approximate: re-scoring in full precision makes the
+    /// graph's answers rank exactly as an exact search would rank them, and the extra candidates make up for
+    /// most of what the approximation misses.
+    /// </summary>
+    private List<(long Id, float Score)> GraphSearch(float[] query, int count)
+    {
+        var candidates = graph!.Search(query, Math.Min(graph.Count, count + Math.Clamp(count, 16, 64)));
+        var stored = db.EmbeddingsOf(candidates.Select(h => (long)h.Key).ToList());
+        foreach (var (id, vector) in unreachable)
+        {
+            stored.TryAdd(id, vector);
+        }
+
+        return stored
+            .Select(s => (Id: s.Key, Score: TensorPrimitives.Dot(query, s.Value)))
+            .OrderByDescending(h => h.Score)
+            .ThenBy(h => h.Id)
+            .Take(count)
+            .ToList();
+    }
+
+    /// <summary>The unreachable chunks of the graph's generation that still exist; none when the file is missing (older indexes).</summary>
+    private static Dictionary<long, float[]> ReadUnreachable(string file, RagDatabase db)
+    {
+        if (!File.Exists(file))
+        {
+            return [];
+        }
+
+        var ids = File.ReadAllLines(file)
+            .Select(line => long.TryParse(line, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : -1)
+            .Where(id => id > 0)
+            .ToList();
+        return db.EmbeddingsOf(ids);
+    }
 
     /// <summary>Widens the graph search until enough hits pass the filter (or the whole graph was searched).</summary>
     private List<(long Id, float Score)> GraphSearchFiltered(float[] query, int top, HashSet<string> sources)

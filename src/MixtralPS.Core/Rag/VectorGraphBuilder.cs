@@ -1,3 +1,4 @@
+using System.Globalization;
 using MixtralPS.Core.Index;
 
 namespace MixtralPS.Core.Rag;
@@ -54,6 +55,13 @@ internal static class VectorGraphBuilder
                 log?.Invoke($"Built the vector graph from the database: {graph.Count} chunks.");
             }
 
+            var unreachable = Unreachable(graph, db.Embeddings(), cancellationToken);
+            File.WriteAllLines(paths.Unreachable(generation), unreachable.Select(id => id.ToString(CultureInfo.InvariantCulture)));
+            if (unreachable.Count > 0)
+            {
+                log?.Invoke($"{unreachable.Count} of {graph.Count} chunks cannot be reached through the graph; queries score them exactly.");
+            }
+
             graph.Save(target);
         }
         finally
@@ -88,6 +96,26 @@ internal static class VectorGraphBuilder
         }
     }
 
+    /// <summary>
+    /// The vectors a search for themselves does not find: nodes the graph's pruning left with no way in. They are
+    /// few (4 of SciFact's 5,183) but each is a document no query could ever retrieve through the graph.
+    /// </summary>
+    private static List<long> Unreachable(HnswIndex graph, IEnumerable<(long Id, float[] Vector)> vectors, CancellationToken cancellationToken)
+    {
+        var found = new System.Collections.Concurrent.ConcurrentBag<long>();
+        var options = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount };
+        Parallel.ForEach(vectors, options, item =>
+        {
+            // Ten, not one: a duplicate vector may come first.
+            var hits = graph.Search(item.Vector, 10);
+            if (!hits.Any(h => h.Key == (ulong)item.Id))
+            {
+                found.Add(item.Id);
+            }
+        });
+        return found.Order().ToList();
+    }
+
     /// <summary>Older graphs go; one still mapped by a reader elsewhere is left for a later run (Windows refuses to delete it).</summary>
     private static void RemoveOlder(RagIndexPaths paths, long generation)
     {
@@ -97,6 +125,7 @@ internal static class VectorGraphBuilder
             {
                 try
                 {
+                    File.Delete(paths.Unreachable(older));
                     File.Delete(file);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -51,7 +51,7 @@ public sealed class RagReaderPoolTests
         var reader = pool.Rent(index);
         pool.Return(index, reader);
 
-        Write(index, ("two.txt", "beta"));
+        TestIndexes.Write(index, ("two.txt", "beta"));
         var fresh = pool.Rent(index);
         Assert.NotSame(reader, fresh);
         Assert.Equal("two.txt", Assert.Single(fresh.Search(new RagQuery("beta", null, 1, RetrievalMode.Keyword))).Source);
@@ -60,28 +60,7 @@ public sealed class RagReaderPoolTests
     private static string NewIndex(TempFolder folder, string name)
     {
         var index = Path.Combine(folder.Path, name);
-        Write(index, ("one.txt", "alpha"));
+        TestIndexes.Write(index, ("one.txt", "alpha"));
         return index;
-    }
-
-    private static void Write(string index, params (string Source, string Text)[] documents)
-    {
-        // Keyword queries need no model: two-dimensional vectors stand in for embeddings.
-        var settings = new RagIndexSettings
-        {
-            EmbeddingModel = "test-model",
-            Dimensions = 2,
-            MaxTokens = 256,
-            Chunker = "Recursive",
-            ChunkSize = 512,
-            ChunkOverlap = 64,
-        };
-        using var writer = RagIndexWriter.Open(index, settings, rebuild: false, TimeSpan.FromSeconds(10), CancellationToken.None);
-        foreach (var (source, text) in documents)
-        {
-            writer.Replace(new DocumentRecord(source, source + text, text.Length, null, "text", "utf-8"), [new ChunkRecord(0, 0, text.Length, text, 1, [0.6f, 0.8f])]);
-        }
-
-        writer.Complete(CancellationToken.None);
     }
 }
