@@ -10,12 +10,15 @@ param(
     [string] $ServerPath = (Join-Path $PSScriptRoot '../../tests/MixtralPS.TestServer/bin/Release/net10.0/MixtralPS.TestServer.dll'),
     [int] $ApiChunks = 1000,
     [int] $LatencyMs = 50,
-    [int] $MemoryTexts = 20000
+    [int] $MemoryTexts = 20000,
+    [string] $ResultsDirectory = (Join-Path $PSScriptRoot '../results')
 )
 $ErrorActionPreference = 'Stop'
 $ModulePath = (Resolve-Path $ModulePath).Path
 Import-Module (Join-Path $PSScriptRoot '../../tests/Pester/TestServer.psm1') -Force
-$results = Join-Path $PSScriptRoot '../results'
+$results = $ResultsDirectory
+# The manifest, not the folder: Import-Module finds a folder's module by the folder's name, and a copy may be named otherwise.
+$manifest = Join-Path $ModulePath 'MixtralPS.psd1'
 $load = { (Get-Content /proc/loadavg).Split(' ')[0..2] -join ' ' }
 $loadStart = & $load
 $lines = [System.Collections.Generic.List[string]]::new()
@@ -31,23 +34,27 @@ try {
     $text = (Get-Content -Raw (Join-Path $PSScriptRoot '../../README.md')) -replace '\s+', ' '
     $chunks = 0..($ApiChunks - 1) | ForEach-Object { $start = ($_ * 37) % ($text.Length - 512); $text.Substring($start, 512) }
     $script = {
-        param($ModulePath, $Url, $Chunks, $PerChunk)
-        Import-Module $ModulePath
+        param($Manifest, $Url, $Chunks, $PerChunk)
+        $ErrorActionPreference = 'Stop'
+        Import-Module $Manifest
         # Warm: JIT, the HTTP connection; the measured part is the embedding of the chunks.
         Get-MixtralEmbedding 'warm up' -Model mistral-embed -Endpoint $Url | Out-Null
         $clock = [Diagnostics.Stopwatch]::StartNew()
-        if ($PerChunk) { foreach ($c in $Chunks) { Get-MixtralEmbedding $c -Model mistral-embed -Endpoint $Url | Out-Null } }
-        else { $Chunks | Get-MixtralEmbedding -Model mistral-embed -Endpoint $Url | Out-Null }
-        $clock.Elapsed.TotalSeconds
+        $count = if ($PerChunk) { @(foreach ($c in $Chunks) { Get-MixtralEmbedding $c -Model mistral-embed -Endpoint $Url }).Count }
+        else { @($Chunks | Get-MixtralEmbedding -Model mistral-embed -Endpoint $Url).Count }
+        [pscustomobject]@{ Seconds = $clock.Elapsed.TotalSeconds; Count = $count }
     }
     $measure = {
         param([bool] $PerChunk)
         Reset-TestServer
         Add-TestReply @{ path = '/v1/embeddings'; delayMs = $LatencyMs; repeat = 0 }
         $ps = [powershell]::Create()
-        $seconds = $ps.AddScript($script).AddArgument($ModulePath).AddArgument($server.Url).AddArgument($chunks).AddArgument($PerChunk).Invoke()[0]
+        $result = $ps.AddScript($script).AddArgument($manifest).AddArgument($server.Url).AddArgument($chunks).AddArgument($PerChunk).Invoke()
+        $failure = if ($ps.HadErrors) { ($ps.Streams.Error | Select-Object -First 3) -join '; ' }
         $ps.Dispose()
-        [pscustomobject]@{ Seconds = $seconds; Requests = @(Get-TestRequest).Count - 1 }
+        # A run that did not embed every chunk measured nothing: stop rather than report it.
+        if ($failure -or $result.Count -ne 1 -or $result[0].Count -ne $chunks.Count) { throw "The API run (per chunk: $PerChunk) failed: $failure" }
+        [pscustomobject]@{ Seconds = $result[0].Seconds; Requests = @(Get-TestRequest).Count - 1 }
     }
     $batched = & $measure $false
     $loop = & $measure $true
@@ -67,7 +74,8 @@ $lines.Add(('Batched is {0:0.0}× faster (target ≥ 20×: {1}).' -f $ratio, $(i
 
 # 2. Memory: $MemoryTexts short texts through the local model in a fresh pwsh; peak resident memory above the module's baseline.
 $memoryScript = @"
-Import-Module '$ModulePath'
+`$ErrorActionPreference = 'Stop'
+Import-Module '$manifest'
 Get-MixtralEmbedding 'warm up the model' | Out-Null
 [GC]::Collect()
 `$baseline = [Diagnostics.Process]::GetCurrentProcess().WorkingSet64
@@ -90,6 +98,7 @@ $pwshArgs = @()
 if ([IO.Path]::GetFileNameWithoutExtension($hostPath) -eq 'dotnet') { $pwshArgs += (Join-Path $PSHOME 'pwsh.dll') }
 $out = & $hostPath @pwshArgs -NoProfile -NonInteractive -Command $memoryScript
 $count, $baseline, $peak, $seconds = ($out | Select-Object -Last 1).Split(' ')
+if ($LASTEXITCODE -ne 0 -or [int]$count -ne $MemoryTexts) { throw "The memory run embedded $count of $MemoryTexts texts (exit code $LASTEXITCODE): $($out -join ' ')" }
 $above = ([long]$peak - [long]$baseline) / 1MB
 $lines.Add('')
 $lines.Add("## Memory: $MemoryTexts short texts piped through Get-MixtralEmbedding | Measure-Object (local all-MiniLM-L6-v2)")

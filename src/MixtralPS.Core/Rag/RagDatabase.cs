@@ -135,7 +135,9 @@ internal sealed class RagDatabase : IDisposable
         }
 
         connection.Open();
-        Execute(connection, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;");
+        // A query reads the keyword index's posting lists and the rows it ranks: with SQLite's default 2 MB page cache
+        // and read() per page, a warm query on 100,000 chunks spent more time fetching pages than ranking them.
+        Execute(connection, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824;");
         return connection;
     }
 

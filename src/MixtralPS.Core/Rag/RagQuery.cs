@@ -25,4 +25,4 @@ public sealed record RagQuery(
     float? MinScore = null,
     Func<string, bool>? SourceFilter = null,
     int FusionK = RankFusion.DefaultK,
-    int Depth = 100);
+    int Depth = 50);
