@@ -89,10 +89,13 @@ internal static class KeywordIndex
     private static string? ToMatchQuery(IReadOnlyCollection<string> terms) => terms.Count == 0 ? null : string.Join(" OR ", terms);
 
     /// <summary>The best chunks by BM25, best first, with BM25 as a higher-is-better score.</summary>
-    public static List<(long Id, float Score)> Search(SqliteConnection connection, string question, int count, int rowBudget = DefaultRowBudget)
+    /// <param name="rowCounts">Rows matched per term, kept by the caller while the index does not change: common
+    /// words recur in every question, and counting them reads the most pages.</param>
+    public static List<(long Id, float Score)> Search(
+        SqliteConnection connection, string question, int count, int rowBudget = DefaultRowBudget, Dictionary<string, long>? rowCounts = null)
     {
         var hits = new List<(long, float)>();
-        var match = ToMatchQuery(SelectiveTerms(connection, Terms(question), rowBudget));
+        var match = ToMatchQuery(SelectiveTerms(connection, Terms(question), rowBudget, rowCounts));
         if (match is null || count < 1)
         {
             return hits;
@@ -117,12 +120,20 @@ internal static class KeywordIndex
     /// rows (the rarest always), none that match nothing. Counting stops past the budget, so a common
     /// word costs no more to count than a rare one; only when every word passes it are they counted in full.
     /// </summary>
-    internal static List<string> SelectiveTerms(SqliteConnection connection, List<string> terms, int rowBudget)
+    internal static List<string> SelectiveTerms(SqliteConnection connection, List<string> terms, int rowBudget, Dictionary<string, long>? rowCounts = null)
     {
-        var matched = Count(connection, terms, rowBudget + 1).Where(m => m.Rows > 0).ToList();
+        rowCounts ??= [];
+        var uncounted = terms.Where(t => !rowCounts.ContainsKey(t)).ToList();
+        foreach (var (term, rows) in Count(connection, uncounted, rowBudget + 1))
+        {
+            rowCounts[term] = rows;
+        }
+
+        var matched = terms.Select(t => (Term: t, Rows: rowCounts[t])).Where(m => m.Rows > 0).ToList();
         if (matched.Count > 0 && matched.All(m => m.Rows > rowBudget))
         {
-            matched = Count(connection, terms, null);
+            // Counts past the budget were cut at it: to know which is rarest, these few are counted in full.
+            matched = Count(connection, matched.Select(m => m.Term).ToList(), null);
         }
 
         var selected = new List<string>();

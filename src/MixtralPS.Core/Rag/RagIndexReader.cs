@@ -24,6 +24,9 @@ public sealed class RagIndexReader : IDisposable
     private readonly RagDatabase db;
     private readonly HnswIndex? graph;
 
+    /// <summary>Rows each keyword matches (counted up to the search's budget), valid for this reader's generation.</summary>
+    private readonly Dictionary<string, long> keywordRowCounts = new(StringComparer.Ordinal);
+
     /// <summary>Embeddings of the chunks the graph cannot reach, scored exactly beside each graph search.</summary>
     private readonly Dictionary<long, float[]> unreachable;
     private (long[] Ids, float[] Vectors)? exact;
@@ -157,12 +160,12 @@ public sealed class RagIndexReader : IDisposable
     {
         if (sourceFilter is null)
         {
-            return KeywordIndex.Search(db.Connection, text, count);
+            return KeywordIndex.Search(db.Connection, text, count, rowCounts: keywordRowCounts);
         }
 
         for (var k = count * 8; ; k *= 4)
         {
-            var candidates = KeywordIndex.Search(db.Connection, text, k);
+            var candidates = KeywordIndex.Search(db.Connection, text, k, rowCounts: keywordRowCounts);
             var chunks = db.Chunks(candidates.Select(c => c.Id).ToList());
             var kept = candidates.Where(c => chunks.TryGetValue(c.Id, out var chunk) && sourceFilter(chunk.Source)).Take(count).ToList();
             if (kept.Count >= count || candidates.Count < k)
