@@ -49,6 +49,12 @@ public static class JsonArguments
     {
         JsonValueKind.Object => ToTable(element),
         JsonValueKind.Array => element.EnumerateArray().Select(ToValue).ToArray(),
+        _ => Scalar(element),
+    };
+
+    /// <summary>A JSON string, number, true, false or null as its .NET value; each number as its own type (int, long, double).</summary>
+    public static object? Scalar(JsonElement element) => element.ValueKind switch
+    {
         JsonValueKind.String => element.GetString(),
         JsonValueKind.Number => Number(element),
         JsonValueKind.True => true,
@@ -56,7 +62,7 @@ public static class JsonArguments
         _ => null,
     };
 
-    /// <summary>Each number as its own type; a conditional expression would make them all double.</summary>
+    /// <summary>Boxed one by one: a conditional expression would make them all double and lose large whole numbers.</summary>
     private static object Number(JsonElement element)
     {
         if (element.TryGetInt32(out var i))

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
 using System.Text.Json;
+using MixtralPS.Core.Tools;
 
 namespace MixtralPS.Infrastructure;
 
@@ -30,34 +31,13 @@ internal static class PSJson
         return doc.RootElement.Clone();
     }
 
-    /// <summary>JSON as PowerShell objects: objects become PSCustomObjects, arrays object[].</summary>
+    /// <summary>JSON as PowerShell objects: objects become PSCustomObjects, arrays object[], the rest as ConvertFrom-Json gives them.</summary>
     public static object? ToPSObject(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.Object => ToCustomObject(element),
         JsonValueKind.Array => element.EnumerateArray().Select(ToPSObject).ToArray(),
-        JsonValueKind.String => element.GetString(),
-        JsonValueKind.Number => Number(element),
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        _ => null,
+        _ => JsonArguments.Scalar(element),
     };
-
-    /// <summary>Whole numbers as int (or long when large), others as double, as ConvertFrom-Json does.</summary>
-    private static object Number(JsonElement element)
-    {
-        if (element.TryGetInt32(out var i))
-        {
-            return i;
-        }
-
-        // Boxed one by one: a conditional would make both a double and lose large whole numbers.
-        if (element.TryGetInt64(out var l))
-        {
-            return l;
-        }
-
-        return element.GetDouble();
-    }
 
     private static PSObject ToCustomObject(JsonElement element)
     {
