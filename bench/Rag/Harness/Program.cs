@@ -5,7 +5,7 @@ using MixtralPS.Bench.Rag;
 
 // Usage:
 //   dotnet bench/Rag/Harness/bin/Release/net10.0/MixtralPS.Bench.Rag.dll synthetic --index DIR --chunks N
-//       [--per-document M] [--data SCIFACT_DIR] [--seed S] --out FILE.json
+//       [--per-document M] [--data SCIFACT_DIR] [--seed S] [--embed-module MODULE_DIR] --out FILE.json
 //   ... other-costs --corpus DIR --reference INDEX_DIR --index DIR --module MODULE_DIR --out FILE.json
 // Exit codes: 0 done, 1 failed, 2 bad arguments. Progress goes to stderr, figures to the --out JSON file.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -38,7 +38,7 @@ try
     object result = args[0] switch
     {
         "synthetic" => SyntheticIndex.Write(
-            Required("index"), Int("chunks", 100_000), Int("per-document", 100), options.GetValueOrDefault("data"), Int("seed", 1)),
+            Required("index"), Int("chunks", 100_000), Int("per-document", 100), options.GetValueOrDefault("data"), Int("seed", 1), options.GetValueOrDefault("embed-module")),
         "other-costs" => OtherCosts.Measure(Required("corpus"), Required("reference"), Required("index"), Required("module")),
         _ => throw new ArgumentException($"unknown command '{args[0]}'"),
     };

@@ -4,23 +4,27 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using MixtralPS.Core.Embeddings;
 using MixtralPS.Core.Rag;
 
 namespace MixtralPS.Bench.Rag;
 
 /// <summary>
 /// An index of many chunks written straight through the public writer API (RagIndexWriter.Replace, then Complete
-/// for the HNSW graph), with random unit vectors instead of embeddings: what Find-RagContext reads is then exactly
-/// what New-RagIndex would have stored, but without hours of embedding on two cores. Texts are SciFact sentences
-/// (pairs of them once the single sentences run out), so materialised results have realistic sizes.
+/// for the HNSW graph). Texts are SciFact sentences (pairs of them once the single sentences run out), so
+/// materialised results have realistic sizes. Vectors: random unit vectors (no embedding time, and the hardest
+/// case for a graph: no neighbourhood structure at all), or the texts embedded with the module's local model in
+/// New-RagIndex's batches (what a user's index holds, at the price of embedding every chunk).
 /// </summary>
 internal static class SyntheticIndex
 {
     public const int Dimensions = 384;
 
-    public static object Write(string folder, int chunkCount, int perDocument, string? sciFactDirectory, int seed)
+    public static object Write(string folder, int chunkCount, int perDocument, string? sciFactDirectory, int seed, string? embedWithModule)
     {
         var texts = Texts(chunkCount, sciFactDirectory);
+        using var provider = embedWithModule is null ? null : new OnnxEmbeddingProvider(embedWithModule);
+        var embedSeconds = 0.0;
         var settings = new RagIndexSettings
         {
             // The cmdlet's defaults, so Find-RagContext embeds queries with the model the index names.
@@ -41,10 +45,15 @@ internal static class SyntheticIndex
             var count = Math.Min(perDocument, chunkCount - first);
             var records = new List<ChunkRecord>(count);
             var offset = 0;
+            var embedClock = Stopwatch.StartNew();
+            var embedded = provider?.Embed(texts.GetRange(first, count), EmbeddingPurpose.Document);
+            embedSeconds += embedClock.Elapsed.TotalSeconds;
             for (var j = 0; j < count; j++)
             {
                 var text = texts[first + j];
-                records.Add(new ChunkRecord(j, offset, text.Length, text, text.Length / 4 + 2, RandomUnitVector(random)));
+                var vector = embedded is null ? RandomUnitVector(random) : embedded[j].Vector;
+                var tokens = embedded is null ? text.Length / 4 + 2 : embedded[j].TokenCount;
+                records.Add(new ChunkRecord(j, offset, text.Length, text, tokens, vector));
                 offset += text.Length + 1;
             }
 
@@ -68,7 +77,9 @@ internal static class SyntheticIndex
         {
             ["chunks"] = chunks,
             ["documents"] = documents,
-            ["writeSeconds"] = writeSeconds,
+            ["vectors"] = provider is null ? "random" : "embedded",
+            ["embedSeconds"] = embedSeconds,
+            ["writeSeconds"] = writeSeconds - embedSeconds,
             ["graphSeconds"] = graphSeconds,
             ["databaseBytes"] = new FileInfo(writer.Paths.Database).Length,
             ["graphBytes"] = new FileInfo(graphFile).Length,

@@ -102,6 +102,11 @@ internal sealed class LocalModelSession
             IntraOpNumThreads = CpuTopology.PhysicalCoreCount,
             InterOpNumThreads = 1,
         };
+
+        // Idle worker threads sleep instead of spinning: a spinning worker holds a core for a while after each Run,
+        // which a query's database and graph work then waits for. Measured on a one-sentence query here: bare Run
+        // p50 8.8 ms instead of 7.7 but p90 9.9 instead of 22.9; Find-RagContext p90 26 instead of 31-34 ms.
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         return options;
     }
 }

@@ -109,8 +109,10 @@ public sealed class FindRagContextCommand : EmbeddingCmdlet
             IReadOnlyList<RagContextChunk> chunks;
             try
             {
-                var vector = Mode == RetrievalMode.Keyword ? null : Embed([query], EmbeddingPurpose.Query)[0].Vector;
-                chunks = reader.Search(new RagQuery(query, vector, Top, Mode, MinScore, filter, FusionK));
+                // Made here, on the pipeline thread: loading a model may write verbose lines or stop the command.
+                var provider = Mode == RetrievalMode.Keyword ? null : Provider;
+                var question = new RagQuery(query, null, Top, Mode, MinScore, filter, FusionK);
+                chunks = Run(ct => reader.SearchAsync(question, async c => (await provider!.EmbedAsync([query], EmbeddingPurpose.Query, c).ConfigureAwait(false))[0].Vector, ct));
             }
             catch (PipelineStoppedException)
             {

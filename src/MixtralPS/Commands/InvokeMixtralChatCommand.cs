@@ -287,77 +287,63 @@ public sealed class InvokeMixtralChatCommand : MixtralApiCmdlet
         }
     }
 
-    private ChatResponse RunStreamed(List<ChatMessage> messages, IReadOnlyList<string>? sources)
-    {
-        var wroteText = false;
-        try
-        {
-            foreach (var update in Pump(ct => chat.StreamAsync(options, messages, ct, sources)))
-            {
-                if (update.Text.Length > 0)
-                {
-                    Host.UI.Write(update.Text);
-                    wroteText = true;
-                }
-
-                if (update.Final is { } final)
-                {
-                    if (wroteText)
-                    {
-                        Host.UI.WriteLine();
-                    }
-
-                    return final;
-                }
-            }
-        }
-        catch (Exception) when (wroteText && !StopToken.IsCancellationRequested)
-        {
-            // The partial line stays on screen; end it so the error starts on a line of its own.
-            Host.UI.WriteLine();
-            throw;
-        }
-
-        throw new InvalidOperationException("The stream ended without a final response.");
-    }
+    private ChatResponse RunStreamed(List<ChatMessage> messages, IReadOnlyList<string>? sources) =>
+        Show(Pump(ct => chat.StreamAsync(options, messages, ct, sources)).Select(u => new ToolLoopUpdate(u.Text, null, u.Final)),
+            "The stream ended without a final response.");
 
     /// <summary>
     /// Runs the tool loop of the core. Its executor hands each tool run to this thread, which does it while
     /// waiting for the loop's next step; text, tool runs and the answer are written here too.
     /// </summary>
-    private ChatResponse RunTools(List<ChatMessage> messages, IReadOnlyList<string>? sources)
+    private ChatResponse RunTools(List<ChatMessage> messages, IReadOnlyList<string>? sources) =>
+        Show(ToolUpdates(messages, sources), "The tool loop ended without a final response.");
+
+    private IEnumerable<ToolLoopUpdate> ToolUpdates(List<ChatMessage> messages, IReadOnlyList<string>? sources)
     {
         var updates = toolLoop!.RunAsync(options, messages, Stream, sources, StopToken).GetAsyncEnumerator(StopToken);
-        var wroteText = false;
-        void EndLine()
-        {
-            if (wroteText)
-            {
-                Host.UI.WriteLine();
-                wroteText = false;
-            }
-        }
-
         try
         {
             while (MoveNextPumping(updates))
             {
-                var update = updates.Current;
+                yield return updates.Current;
+            }
+        }
+        finally
+        {
+            _ = updates.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Writes streamed text to the console as it comes, each tool run on a line of its own, and returns the final
+    /// response. A partial line left by a failure is ended, so the error starts on a line of its own.
+    /// </summary>
+    private ChatResponse Show(IEnumerable<ToolLoopUpdate> updates, string endedWithout)
+    {
+        var wroteText = false;
+        try
+        {
+            foreach (var update in updates)
+            {
                 if (update.Text.Length > 0)
                 {
                     Host.UI.Write(update.Text);
                     wroteText = true;
                 }
 
+                if (wroteText && (update.Run is not null || update.Final is not null))
+                {
+                    Host.UI.WriteLine();
+                    wroteText = false;
+                }
+
                 if (update.Run is { } run)
                 {
-                    EndLine();
                     Report(run);
                 }
 
                 if (update.Final is { } final)
                 {
-                    EndLine();
                     return final;
                 }
             }
@@ -367,12 +353,8 @@ public sealed class InvokeMixtralChatCommand : MixtralApiCmdlet
             Host.UI.WriteLine();
             throw;
         }
-        finally
-        {
-            _ = updates.DisposeAsync();
-        }
 
-        throw new InvalidOperationException("The tool loop ended without a final response.");
+        throw new InvalidOperationException(endedWithout);
     }
 
     private bool MoveNextPumping<T>(IAsyncEnumerator<T> enumerator)

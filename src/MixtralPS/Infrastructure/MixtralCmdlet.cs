@@ -39,66 +39,76 @@ public abstract class MixtralCmdlet : PSCmdlet, IDisposable
     protected T Run<T>(Func<CancellationToken, Task<T>> call)
     {
         var task = call(StopToken);
-        while (!task.IsCompleted)
-        {
-            ((IAsyncResult)task).AsyncWaitHandle.WaitOne(50);
-            DrainVerbose();
-        }
-
-        DrainVerbose();
+        WaitFor(task);
         Rethrow(task);
         return task.Result;
     }
 
     /// <summary>
-    /// Reads an async stream on a worker thread and hands its items to the pipeline thread as they arrive.
-    /// Items that arrive together are taken without a wait each: a wait per item (a wait handle and a thread
-    /// wake-up) cost more than parsing the item. Leaving the loop early stops the stream.
+    /// Reads an async stream on the pipeline thread, writing log lines as they come. Items already received
+    /// (a burst of chunks in one read) come without a wait or a thread switch each; only an item still on its way
+    /// is waited for. Nothing reads ahead on another thread, so the thread that shows an item never competes
+    /// with one parsing the next. Leaving the loop early stops the stream.
     /// </summary>
     protected IEnumerable<T> Pump<T>(Func<CancellationToken, IAsyncEnumerable<T>> stream)
     {
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(StopToken);
-        var token = reading.Token;
-        var queue = new BlockingCollection<T>();
-        var producer = Task.Run(
-            async () =>
-            {
-                try
-                {
-                    await foreach (var item in stream(token).WithCancellation(token).ConfigureAwait(false))
-                    {
-                        queue.Add(item);
-                    }
-                }
-                finally
-                {
-                    queue.CompleteAdding();
-                }
-            },
-            CancellationToken.None);
+        var items = stream(reading.Token).GetAsyncEnumerator(reading.Token);
         try
         {
-            while (!queue.IsCompleted)
+            while (true)
             {
-                // The timeout only lets log lines of the worker through while the stream is quiet.
-                if (queue.TryTake(out var item, 50))
+                var next = items.MoveNextAsync();
+                var more = next.IsCompletedSuccessfully ? next.Result : Wait(next.AsTask());
+                if (!more)
                 {
-                    DrainVerbose();
-                    yield return item;
+                    break;
                 }
-                else
-                {
-                    DrainVerbose();
-                }
-            }
 
-            DrainVerbose();
-            Rethrow(producer);
+                yield return items.Current;
+            }
         }
         finally
         {
             reading.Cancel();
+            var disposed = items.DisposeAsync();
+            if (!disposed.IsCompleted)
+            {
+                WaitFor(disposed.AsTask());
+            }
+
+            DrainVerbose();
         }
+    }
+
+    private bool Wait(Task<bool> next)
+    {
+        WaitFor(next);
+        Rethrow(next);
+        return next.Result;
+    }
+
+    /// <summary>
+    /// Waits for a worker, writing its log lines meanwhile. Task.Wait spins a moment before it blocks, which
+    /// catches an answer only microseconds away without a thread wake-up.
+    /// </summary>
+    private void WaitFor(Task task)
+    {
+        while (!task.IsCompleted)
+        {
+            try
+            {
+                task.Wait(50, CancellationToken.None);
+            }
+            catch (AggregateException)
+            {
+                // It ended; Rethrow reports how.
+            }
+
+            DrainVerbose();
+        }
+
+        DrainVerbose();
     }
 
     /// <summary>Throws what a finished worker failed with; Ctrl+C becomes PowerShell's own stop.</summary>
