@@ -127,12 +127,12 @@ if ($Phase -eq 'Warm') {
     $purpose = [MixtralPS.Core.Embeddings.EmbeddingPurpose]::Query
     $none = [Threading.CancellationToken]::None
     $embedTimes = [Collections.Generic.List[double]]::new()
-    $vectors = [Collections.Generic.List[float[]]]::new()
+    $queryVectors = [Collections.Generic.List[float[]]]::new()
     for ($i = $WarmUp; $i -lt $texts.Count; $i++) {
         $clock.Restart()
         $v = $provider.Embed([string[]]@($texts[$i]), $purpose, $none)[0].Vector
         $embedTimes.Add($clock.Elapsed.TotalMilliseconds)
-        $vectors.Add($v)
+        $queryVectors.Add($v)
     }
     $result.Times_embed = $embedTimes
     try {
@@ -141,10 +141,10 @@ if ($Phase -eq 'Warm') {
         $top = [Math]::Max(1, $result.Top)
         # Search(vector, text, top, minScore, filter) in builds with vector search only; Search(RagQuery) with -Mode.
         $queryType = [MixtralPS.Core.Rag.RagIndexReader].Assembly.GetType('MixtralPS.Core.Rag.RagQuery')
-        for ($i = 0; $i -lt $vectors.Count; $i++) {
-            $q = if ($queryType) { $queryType::new($texts[$i + $WarmUp], $vectors[$i], $top, 'Vector', $null, $null, 60, 100) }
+        for ($i = 0; $i -lt $queryVectors.Count; $i++) {
+            $q = if ($queryType) { $queryType::new($texts[$i + $WarmUp], $queryVectors[$i], $top, 'Vector', $null, $null, 60, 100) }
             $clock.Restart()
-            $null = if ($queryType) { $reader.Search($q) } else { $reader.Search($vectors[$i], $texts[$i + $WarmUp], $top, $null, $null) }
+            $null = if ($queryType) { $reader.Search($q) } else { $reader.Search($queryVectors[$i], $texts[$i + $WarmUp], $top, $null, $null) }
             $searchTimes.Add($clock.Elapsed.TotalMilliseconds)
         }
         $result.Times_search = $searchTimes
@@ -178,6 +178,8 @@ try {
         Invoke-RagHarness -Arguments (@('synthetic', '--index', $index, '--chunks', $Chunks, '--per-document', 100, '--data', $Data, '--seed', 1, '--out', (Join-Path $work "$kind.json")) + $embed)
     }
     $syn = Get-Content -Raw (Join-Path $work "$kind.json") | ConvertFrom-Json
+    # Indexes written before the harness could embed have random vectors and no such field.
+    $embedded = [bool]$syn.PSObject.Properties['vectors'] -and $syn.vectors -eq 'embedded'
 
     if (-not (Test-Path (Join-Path $work 'estimate.json'))) {
         Write-BenchProgress "embedding rate on $Sample of its texts, fresh pwsh"
@@ -234,11 +236,11 @@ try {
     $body = @(
         $(if ($reused) { "Index reused from an earlier run of this script (-WorkDirectory $work); its build figures are from that run." }),
         "Index: $($syn.chunks) chunks in $($syn.documents) documents, $(Format-Number ($syn.databaseBytes / 1MB) '0') MiB database + $(Format-Number ($syn.graphBytes / 1MB) '0') MiB HNSW graph; texts SciFact sentences (mean $(Format-Number $syn.meanTextChars '0') characters), written through RagIndexWriter by bench/Rag/Harness; " +
-            $(if ($syn.vectors -eq 'embedded') { "**vectors: the texts embedded with all-MiniLM-L6-v2** (in $(& $f1 $syn.embedSeconds) s, $(Format-Number ($syn.chunks / $syn.embedSeconds) '0.0') chunks/s)" }
+            $(if ($embedded) { "**vectors: the texts embedded with all-MiniLM-L6-v2** (in $(& $f1 $syn.embedSeconds) s, $(Format-Number ($syn.chunks / $syn.embedSeconds) '0.0') chunks/s)" }
               else { "**vectors random unit 384-dimensional (not embedded)**" }) +
             ": writing took $(& $f1 $syn.writeSeconds) s, the graph (RagIndexWriter.Complete) $(& $f1 $syn.graphSeconds) s.",
         "",
-        $(if ($syn.vectors -ne 'embedded') { "Why synthetic: embedding $($est.Sampled) of these texts took $(Format-Number $est.Seconds '0.0') s ($(Format-Number $rate '0.0') chunks/s, load $($est.Load)), so New-RagIndex would need about **$(Format-Number $estimatedMinutes '0') min** for $($syn.chunks) chunks here (embedding at that rate + the measured write and graph times). Random vectors are the graph's worst case: with no neighbourhood structure its search visits the most nodes." }
+        $(if (-not $embedded) { "Why synthetic: embedding $($est.Sampled) of these texts took $(Format-Number $est.Seconds '0.0') s ($(Format-Number $rate '0.0') chunks/s, load $($est.Load)), so New-RagIndex would need about **$(Format-Number $estimatedMinutes '0') min** for $($syn.chunks) chunks here (embedding at that rate + the measured write and graph times). Random vectors are the graph's worst case: with no neighbourhood structure its search visits the most nodes." }
           else { "Vectors as New-RagIndex stores them: the graph searches the neighbourhood structure of real embeddings." }),
         "",
         "| Warm, one pwsh process, $(@($warm.Times_default).Count) queries after $WarmUp warm-up calls (ms) | p50 | p90 | p99 | mean | min |",

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
@@ -90,10 +91,13 @@ public sealed class MistralClient
         }
 
         await using var _ = body.ConfigureAwait(false);
-        await using var items = SseParser.Create(body).EnumerateAsync(idle.Token).GetAsyncEnumerator(idle.Token);
+        // Events stay UTF-8 bytes, as the JSON reader takes them: no string to decode and transcode per chunk.
+        await using var items = SseParser.Create(body, static (_, data) => data.ToArray()).EnumerateAsync(idle.Token).GetAsyncEnumerator(idle.Token);
+        var idleSince = Stopwatch.GetTimestamp();
+        var idleResetInterval = Options.Timeout / 16;
         while (true)
         {
-            SseItem<string> item;
+            SseItem<byte[]> item;
             try
             {
                 if (!await items.MoveNextAsync().ConfigureAwait(false))
@@ -115,14 +119,21 @@ public sealed class MistralClient
                 throw Interrupted(events, ex);
             }
 
-            idle.CancelAfter(Options.Timeout);
-            var data = item.Data;
-            if (string.IsNullOrWhiteSpace(data))
+            // The silence timer restarts at most every 1/16 of the time-out: resetting it per chunk (a timer-queue
+            // lock each) cost more than parsing a chunk, and the time-out stays exact to within that share.
+            if (Stopwatch.GetElapsedTime(idleSince) >= idleResetInterval)
+            {
+                idle.CancelAfter(Options.Timeout);
+                idleSince = Stopwatch.GetTimestamp();
+            }
+
+            var data = item.Data.AsSpan().Trim(" \t\r\n"u8);
+            if (data.IsEmpty)
             {
                 continue;
             }
 
-            if (data.AsSpan().Trim().SequenceEqual("[DONE]"))
+            if (data.SequenceEqual("[DONE]"u8))
             {
                 sawDone = true;
                 break;
@@ -131,10 +142,10 @@ public sealed class MistralClient
             events++;
             if (item.EventType == "error")
             {
-                throw new MistralException(MistralErrorKind.Protocol, $"The server sent an error event in the stream: {Redact(Snippet(data))}");
+                throw new MistralException(MistralErrorKind.Protocol, $"The server sent an error event in the stream: {Redact(Snippet(Encoding.UTF8.GetString(data)))}");
             }
 
-            yield return ParseChunk(data, events);
+            yield return ParseChunk(item.Data, events);
         }
 
         if (!sawDone)
@@ -247,8 +258,20 @@ public sealed class MistralClient
         return Parse(text, type, $"The {what} from {response.RequestMessage?.RequestUri?.Host} was not valid JSON");
     }
 
-    private CompletionChunk ParseChunk(string data, int events) =>
-        Parse(data, MistralJsonContext.Default.CompletionChunk, $"Event {events} of the stream was not a valid chat completion chunk");
+    private CompletionChunk ParseChunk(byte[] data, int events)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(data, MistralJsonContext.Default.CompletionChunk) ?? throw new JsonException("It was null.");
+        }
+        catch (JsonException ex)
+        {
+            throw new MistralException(
+                MistralErrorKind.Protocol,
+                $"Event {events} of the stream was not a valid chat completion chunk ({ex.Message}): {Redact(Snippet(Encoding.UTF8.GetString(data)))}",
+                ex);
+        }
+    }
 
     /// <summary>Parses a body or event; what cannot be read becomes a protocol error quoting (redacted) what came.</summary>
     private T Parse<T>(string text, JsonTypeInfo<T> type, string failure)

@@ -42,6 +42,20 @@ internal static class KeywordIndex
     }
 
     /// <summary>
+    /// Merges the full-text index into one segment. Documents written a transaction at a time leave it in many
+    /// segments, which every search reads and merges: on 100,000 chunks written 100 at a time a keyword search took
+    /// 9.1 ms at the median before and 5.6 ms after; the merge took 0.9 s (measured here). FTS5's own merging on
+    /// write (automerge) keeps the count of segments bounded, not small.
+    /// </summary>
+    public static void Optimize(SqliteConnection connection, SqliteTransaction tx)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = "INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize')";
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>
     /// How many rows the words of one keyword search may match together, rarest words first. BM25 scores every
     /// row a word matches, so a common word costs as much as it matches while adding little (its weight, the
     /// idf, is low and reaches zero at half the rows): on 100,000 chunks an OR of a question's every word scored

@@ -139,9 +139,18 @@ public sealed class RagIndexWriter : IDisposable
 
     public long ChunkCount() => db.ChunkCount();
 
-    /// <summary>Brings the vector graph up to date with what was written.</summary>
-    public void Complete(CancellationToken cancellationToken) =>
+    /// <summary>Merges the keyword index after changes, and brings the vector graph up to date with what was written.</summary>
+    public void Complete(CancellationToken cancellationToken)
+    {
+        if (Settings.HasKeywordIndex && (KeywordIndexAdded || db.Generation() != startGeneration))
+        {
+            using var tx = db.BeginWrite();
+            KeywordIndex.Optimize(db.Connection, tx);
+            tx.Commit();
+        }
+
         VectorGraphBuilder.Sync(Paths, db, startGeneration, lastChunkIdAtStart, removedChunkIds, GraphSettings, Log, cancellationToken);
+    }
 
     private static long LastChunkId(RagDatabase db)
     {

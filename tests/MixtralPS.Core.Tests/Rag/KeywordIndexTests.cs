@@ -70,6 +70,49 @@ public sealed class KeywordIndexTests : IDisposable
         Assert.Empty(KeywordIndex.Search(connection, "absentword другое 語", 10));
     }
 
+    [Fact]
+    public void Optimize_merges_the_segments_and_keeps_every_answer()
+    {
+        // Each row was inserted in a transaction of its own, as New-RagIndex writes a document at a time.
+        var before = KeywordIndex.Search(connection, "the protein kinase zebrafish", 60, rowBudget: 1000);
+        Assert.True(Segments(connection) > 1);
+
+        using (var tx = connection.BeginTransaction())
+        {
+            KeywordIndex.Optimize(connection, tx);
+            tx.Commit();
+        }
+
+        Assert.Equal(1, Segments(connection));
+        Assert.Equal(before, KeywordIndex.Search(connection, "the protein kinase zebrafish", 60, rowBudget: 1000));
+    }
+
+    [Fact]
+    public void A_writer_leaves_the_keyword_index_merged()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "mixtralps-fts-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var index = Path.Combine(folder, "docs.ragidx");
+            TestIndexes.Write(index, [.. Enumerable.Range(1, 40).Select(i => ($"doc{i}.txt", $"document {i} about topic {i % 7}"))]);
+
+            using var db = new SqliteConnection($"Data Source={Path.Combine(index, "index.db")};Mode=ReadOnly;Pooling=False");
+            db.Open();
+            Assert.Equal(1, Segments(db));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static long Segments(SqliteConnection db)
+    {
+        using var command = db.CreateCommand();
+        command.CommandText = "SELECT count(DISTINCT segid) FROM chunks_fts_idx";
+        return (long)command.ExecuteScalar()!;
+    }
+
     private void Insert(long id, string text)
     {
         using var command = connection.CreateCommand();
