@@ -48,7 +48,13 @@ if ($Only -contains 'SciFact') {
     if ($IncludeArctic) { $runs += , @('Measure-SciFactRetrieval.ps1', @('-Model', 'snowflake-arctic-embed-xs')) }
 }
 if ($Only -contains 'Ingest') { $runs += , @('Measure-RagIngest.ps1', @()) }
-if ($Only -contains 'Latency') { $runs += , @('Measure-RagQueryLatency.ps1', @()) }
+if ($Only -contains 'Latency') {
+    # The targets are measured on chunks embedded with the local model (about 30 min to build here, kept in the temp
+    # folder for the next run); random vectors, the graph's worst case, beside it.
+    $latencyWork = @('-WorkDirectory', (Join-Path ([IO.Path]::GetTempPath()) "mixtralps-bench-latency$(if ($Quick) { '-quick' })"))
+    if (-not $Quick) { $runs += , @('Measure-RagQueryLatency.ps1', (@('-Vectors', 'Embedded') + $latencyWork)) }
+    $runs += , @('Measure-RagQueryLatency.ps1', (@('-Vectors', 'Random') + $latencyWork))
+}
 
 $clock = [Diagnostics.Stopwatch]::StartNew()
 foreach ($run in $runs) {
