@@ -254,35 +254,26 @@ public sealed class MistralClient
 
     private async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, string what, CancellationToken cancellationToken)
     {
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        return Parse(text, type, $"The {what} from {response.RequestMessage?.RequestUri?.Host} was not valid JSON");
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        return Parse(body, type, $"The {what} from {response.RequestMessage?.RequestUri?.Host} was not valid JSON");
     }
 
-    private CompletionChunk ParseChunk(byte[] data, int events)
+    private CompletionChunk ParseChunk(byte[] data, int events) =>
+        Parse(data, MistralJsonContext.Default.CompletionChunk, $"Event {events} of the stream was not a valid chat completion chunk");
+
+    /// <summary>Parses a body or event (UTF-8); what cannot be read becomes a protocol error quoting (redacted) what came.</summary>
+    private T Parse<T>(byte[] utf8, JsonTypeInfo<T> type, string failure)
     {
         try
         {
-            return JsonSerializer.Deserialize(data, MistralJsonContext.Default.CompletionChunk) ?? throw new JsonException("It was null.");
+            // A byte order mark is legal before a body (ReadAsStringAsync dropped it); the JSON reader does not take one.
+            var json = utf8.AsSpan();
+            json = json.StartsWith(Encoding.UTF8.Preamble) ? json[Encoding.UTF8.Preamble.Length..] : json;
+            return JsonSerializer.Deserialize(json, type) ?? throw new JsonException("It was null.");
         }
         catch (JsonException ex)
         {
-            throw new MistralException(
-                MistralErrorKind.Protocol,
-                $"Event {events} of the stream was not a valid chat completion chunk ({ex.Message}): {Redact(Snippet(Encoding.UTF8.GetString(data)))}",
-                ex);
-        }
-    }
-
-    /// <summary>Parses a body or event; what cannot be read becomes a protocol error quoting (redacted) what came.</summary>
-    private T Parse<T>(string text, JsonTypeInfo<T> type, string failure)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(text, type) ?? throw new JsonException("It was null.");
-        }
-        catch (JsonException ex)
-        {
-            throw new MistralException(MistralErrorKind.Protocol, $"{failure} ({ex.Message}): {Redact(Snippet(text))}", ex);
+            throw new MistralException(MistralErrorKind.Protocol, $"{failure} ({ex.Message}): {Redact(Snippet(Encoding.UTF8.GetString(utf8)))}", ex);
         }
     }
 
