@@ -102,14 +102,14 @@ internal static class AnnBenchmark
                 {
                     // The headline comparison: exact scan and HNSW query by query, alternately, so that other work on
                     // the machine (it varies over minutes) weighs on both alike. The exact results are the ground truth.
-                    (truth, exactTimes, var first) = Interleaved(loaded, config, settings.ExpansionSearch, data, queries, dimensions);
+                    (truth, exactTimes, var first) = Interleaved(loaded, config, loaded.ExpansionSearch, data, queries, dimensions);
                     exactQps = queryCount / (exactTimes.Sum() / 1000);
                     progress($"exact scan: {exactQps:0.0} queries/s; HNSW (defaults, loaded) {first.QueriesPerSecond:N0} queries/s, recall@{K} {first.Recall:0.0000} ({first.Lost} lost), {first.QueriesPerSecond / exactQps:0.0}× exact");
                     searches.Add(first);
                 }
                 else
                 {
-                    searches.Add(Measure(loaded, "Load", config, settings.ExpansionSearch, queries, dimensions, truth));
+                    searches.Add(Measure(loaded, "Load", config, loaded.ExpansionSearch, queries, dimensions, truth));
                 }
             }
 

@@ -153,12 +153,12 @@ string WriteReport(bool complete)
     report.AppendLine("  - **low-rank**: 15/16 of the same variance along r random directions of each cluster's own, 1/16 isotropic: variation within a topic of low intrinsic dimension, as in real text embeddings.");
     report.AppendLine($"- Exact search: one thread, TensorPrimitives.Dot (SIMD; dot = cosine for unit vectors) over one contiguous float[], top-{AnnBenchmark.K} min-heap. It is the ground truth and the speed baseline: timed query by query, alternating with the HNSW search of the default graph loaded into memory (the summary's figures), so that load from other work on the machine weighs on both alike.");
     report.AppendLine($"- HNSW: MixtralPS.Core's HnswIndex (cosine metric). Built with AddRange on the stated threads; saved; opened with Load (into memory) and View (memory-mapped); " +
-        $"queries one at a time on one thread, k = {AnnBenchmark.K}, after 20 warm-up queries. Load rows use the default ExpansionSearch ({defaults.ExpansionSearch}); the sweep over ExpansionSearch uses views, measured after it (speed-ups there divide by the exact rate measured earlier: read them with the load average in mind).");
+        $"queries one at a time on one thread, k = {AnnBenchmark.K}, after 20 warm-up queries. Load rows use the default ExpansionSearch ({ExpansionSearchText(defaults)}); the sweep over ExpansionSearch uses views, measured after it (speed-ups there divide by the exact rate measured earlier: read them with the load average in mind).");
     report.AppendLine($"- Recall@{AnnBenchmark.K} = |HNSW top {AnnBenchmark.K} ∩ exact top {AnnBenchmark.K}| / {AnnBenchmark.K}, averaged over the queries; lost queries = those finding fewer than half of their true ten (stuck in the wrong region of the graph, not near misses). Speed-up = HNSW queries/s ÷ exact queries/s. Latencies include the managed wrapper (locks, result arrays).");
     report.AppendLine($"- Graphs (precision, connectivity M, ef_add = expansion while adding): {string.Join("; ", graphs.Select((g, i) => $"{(g.Half ? "f16" : "f32")}, ef_add={g.ExpansionAdd}{(i == 0 ? " (the defaults, every size)" : $" (comparison, sizes ≤ {compareUpTo:N0})")}"))}; M = {string.Join(", ", connectivities)}.");
     report.AppendLine("- Targets (issue): recall@10 ≥ 0.98; HNSW ≥ 10× the exact scan at 100,000 vectors and ≥ 50× at 1,000,000.");
     report.AppendLine();
-    report.AppendLine($"## Summary at the defaults ({defaultPrecision}, M={defaults.Connectivity}, ef_add={defaults.ExpansionAdd}, ExpansionSearch={defaults.ExpansionSearch}, loaded into memory)");
+    report.AppendLine($"## Summary at the defaults ({defaultPrecision}, M={defaults.Connectivity}, ef_add={defaults.ExpansionAdd}, ExpansionSearch={ExpansionSearchText(defaults)}, loaded into memory)");
     report.AppendLine();
     report.AppendLine("| Data | Vectors | Recall@10 | HNSW queries/s | Exact queries/s | Speed-up | Target | Build rate | Build threads | File | Load | View | Smallest ExpansionSearch with recall ≥ 0.98 |");
     report.AppendLine("|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|");
@@ -239,3 +239,7 @@ static string? FindRepositoryRoot()
 
     return null;
 }
+
+static string ExpansionSearchText(HnswSettings settings) => settings.ExpansionSearch > 0
+    ? $"{settings.ExpansionSearch}"
+    : $"scaled to the graph: {settings.ExpansionSearchFor(100_000)} at 100,000 vectors, {settings.ExpansionSearchFor(1_000_000)} at 1,000,000";

@@ -45,7 +45,8 @@ public sealed class HnswIndex : IDisposable
         Connectivity = checked((int)Native(UsearchNative.usearch_connectivity(index, out error), error, "read the connectivity"));
         UsearchNative.usearch_change_expansion_add(index, (nuint)settings.ExpansionAdd, out error);
         Check(error, "set expansion_add");
-        UsearchNative.usearch_change_expansion_search(index, (nuint)settings.ExpansionSearch, out error);
+        ExpansionSearch = settings.ExpansionSearchFor((long)Native(UsearchNative.usearch_size(index, out error), error, "count the vectors"));
+        UsearchNative.usearch_change_expansion_search(index, (nuint)ExpansionSearch, out error);
         Check(error, "set expansion_search");
         ReserveThreadContexts();
     }
@@ -56,6 +57,9 @@ public sealed class HnswIndex : IDisposable
     public int Connectivity { get; }
 
     public HnswSettings Settings { get; }
+
+    /// <summary>Candidates searches keep now: the settings' own, or scaled to the vectors held (<see cref="HnswSettings.ExpansionSearchFor"/>).</summary>
+    public int ExpansionSearch { get; private set; }
 
     /// <summary>True for an index viewed (memory-mapped) from a file: it answers searches and cannot change.</summary>
     public bool IsReadOnly => viewedPath is not null;
@@ -87,7 +91,7 @@ public sealed class HnswIndex : IDisposable
             Dimensions = (nuint)dimensions,
             Connectivity = (nuint)settings.Connectivity,
             ExpansionAdd = (nuint)settings.ExpansionAdd,
-            ExpansionSearch = (nuint)settings.ExpansionSearch,
+            ExpansionSearch = (nuint)settings.ExpansionSearchFor(0),
         };
         var handle = CreateHandle(options);
         try
@@ -153,6 +157,8 @@ public sealed class HnswIndex : IDisposable
         {
             Interlocked.Add(ref pendingAdds, -1);
         }
+
+        ScaleExpansionSearch();
     }
 
     /// <summary>
@@ -337,7 +343,6 @@ public sealed class HnswIndex : IDisposable
             }
 
             options.ExpansionAdd = (nuint)settings.ExpansionAdd;
-            options.ExpansionSearch = (nuint)settings.ExpansionSearch;
             handle = CreateHandle(options);
             if (view)
             {
@@ -459,6 +464,28 @@ public sealed class HnswIndex : IDisposable
         {
             Interlocked.Add(ref pendingAdds, -count);
         }
+
+        ScaleExpansionSearch();
+    }
+
+    /// <summary>Follows the graph's growth when the settings leave the search expansion to its size.</summary>
+    private void ScaleExpansionSearch()
+    {
+        if (Settings.ExpansionSearch > 0 || Settings.ExpansionSearchFor(Count) == ExpansionSearch)
+        {
+            return;
+        }
+
+        // Exclusive: searches in flight read the setting.
+        Exclusive(() =>
+        {
+            var index = handle.Value;
+            var wanted = Settings.ExpansionSearchFor((long)Native(UsearchNative.usearch_size(index, out var error), error, "count the vectors"));
+            UsearchNative.usearch_change_expansion_search(index, (nuint)wanted, out error);
+            Check(error, "set expansion_search");
+            ExpansionSearch = wanted;
+            return true;
+        });
     }
 
     /// <summary>Runs under the shared lock held by the calling thread; workers need no lock of their own.</summary>

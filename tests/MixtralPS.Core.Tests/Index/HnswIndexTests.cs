@@ -109,8 +109,37 @@ public sealed class HnswIndexTests
     public void Settings_out_of_range_are_refused()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => HnswIndex.Create(Dimensions, new HnswSettings(Connectivity: 1)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => HnswIndex.Create(Dimensions, new HnswSettings(ExpansionSearch: 0)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => HnswIndex.Create(Dimensions, new HnswSettings(ExpansionSearch: -1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => HnswIndex.Create(Dimensions, new HnswSettings(MinExpansionSearch: 0)));
         Assert.Throws<ArgumentOutOfRangeException>(() => HnswIndex.Create(0, HnswSettings.Default));
+    }
+
+    [Theory]
+    [InlineData(0, 64)]
+    [InlineData(100_000, 64)]
+    [InlineData(250_000, 64)]
+    [InlineData(500_000, 91)]
+    [InlineData(1_000_000, 128)]
+    [InlineData(4_000_000, 256)]
+    [InlineData(100_000_000, 512)]
+    public void By_default_the_search_expansion_grows_with_the_graph(long vectors, int expected)
+    {
+        Assert.Equal(expected, HnswSettings.Default.ExpansionSearchFor(vectors));
+        Assert.Equal(200, new HnswSettings(ExpansionSearch: 200).ExpansionSearchFor(vectors));
+        Assert.Equal(Math.Max(128, expected), (HnswSettings.Default with { MinExpansionSearch = 128 }).ExpansionSearchFor(vectors));
+    }
+
+    [Fact]
+    public void An_index_searches_with_the_expansion_its_settings_give_for_its_size()
+    {
+        using var scaled = HnswIndex.Create(Dimensions, HnswSettings.Default);
+        using var fixedExpansion = HnswIndex.Create(Dimensions, new HnswSettings(ExpansionSearch: 200));
+        var data = ClusteredVectors.Sample(100, Dimensions, clusters: 5, seed: 3, stream: 1);
+        scaled.AddRange(Enumerable.Range(0, 100).Select(i => (ulong)i).ToArray(), data);
+        fixedExpansion.AddRange(Enumerable.Range(0, 100).Select(i => (ulong)i).ToArray(), data);
+
+        Assert.Equal(64, scaled.ExpansionSearch);
+        Assert.Equal(200, fixedExpansion.ExpansionSearch);
     }
 
     [Fact]
