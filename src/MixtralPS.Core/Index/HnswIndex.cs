@@ -343,6 +343,7 @@ public sealed class HnswIndex : IDisposable
             }
 
             options.ExpansionAdd = (nuint)settings.ExpansionAdd;
+            options.ExpansionSearch = (nuint)settings.ExpansionSearchFor(0); // the constructor scales it once the size is known
             handle = CreateHandle(options);
             if (view)
             {
