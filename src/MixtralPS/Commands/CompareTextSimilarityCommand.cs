@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using MixtralPS.Completion;
 using MixtralPS.Core.Embeddings;
 using MixtralPS.Core.Similarity;
 using MixtralPS.Infrastructure;
@@ -12,28 +11,13 @@ namespace MixtralPS.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Compare, "TextSimilarity")]
 [OutputType(typeof(TextSimilarity))]
-public sealed class CompareTextSimilarityCommand : EmbeddingCmdlet
+public sealed class CompareTextSimilarityCommand : TextEmbeddingCmdlet
 {
     /// <summary>Texts (strings) or embeddings from Get-MixtralEmbedding.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [Alias("Text")]
     [AllowEmptyString]
     public PSObject[] InputObject { get; set; } = [];
-
-    /// <summary>A local model (default all-MiniLM-L6-v2, or $env:MIXTRAL_EMBED_MODEL) or mistral-embed.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(EmbeddingModelCompleter))]
-    public string? Model { get; set; }
-
-    /// <summary>Token limit per text for local models (texts beyond it are truncated).</summary>
-    [Parameter]
-    [ValidateRange(2, 512)]
-    public int? MaxTokens { get; set; }
-
-    protected override string? RequestedModel => Model;
-
-    protected override int? RequestedMaxTokens => MaxTokens;
 
     /// <summary>Compare each input with this text (or embedding) instead of every pair.</summary>
     [Parameter(Position = 1)]

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using MixtralPS.Completion;
 using MixtralPS.Core.Embeddings;
 using MixtralPS.Infrastructure;
 
@@ -11,28 +10,13 @@ namespace MixtralPS.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "MixtralEmbedding")]
 [OutputType(typeof(TextEmbedding))]
-public sealed class GetMixtralEmbeddingCommand : EmbeddingCmdlet
+public sealed class GetMixtralEmbeddingCommand : TextEmbeddingCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Content")]
     [AllowEmptyString]
     [AllowNull]
     public string?[] Text { get; set; } = [];
-
-    /// <summary>A local model (default all-MiniLM-L6-v2, or $env:MIXTRAL_EMBED_MODEL) or mistral-embed.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(EmbeddingModelCompleter))]
-    public string? Model { get; set; }
-
-    /// <summary>Token limit per text for local models (texts beyond it are truncated).</summary>
-    [Parameter]
-    [ValidateRange(2, 512)]
-    public int? MaxTokens { get; set; }
-
-    protected override string? RequestedModel => Model;
-
-    protected override int? RequestedMaxTokens => MaxTokens;
 
     /// <summary>Embed the texts as search queries (models with a query prefix use it).</summary>
     [Parameter]
