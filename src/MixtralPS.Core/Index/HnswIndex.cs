@@ -45,9 +45,7 @@ public sealed class HnswIndex : IDisposable
         Connectivity = checked((int)Native(UsearchNative.usearch_connectivity(index, out error), error, "read the connectivity"));
         UsearchNative.usearch_change_expansion_add(index, (nuint)settings.ExpansionAdd, out error);
         Check(error, "set expansion_add");
-        ExpansionSearch = settings.ExpansionSearchFor((long)Native(UsearchNative.usearch_size(index, out error), error, "count the vectors"));
-        UsearchNative.usearch_change_expansion_search(index, (nuint)ExpansionSearch, out error);
-        Check(error, "set expansion_search");
+        ApplyExpansionSearch();
         ReserveThreadContexts();
     }
 
@@ -343,7 +341,7 @@ public sealed class HnswIndex : IDisposable
             }
 
             options.ExpansionAdd = (nuint)settings.ExpansionAdd;
-            options.ExpansionSearch = (nuint)settings.ExpansionSearchFor(0); // the constructor scales it once the size is known
+            options.ExpansionSearch = (nuint)settings.ExpansionSearchFor(0); // replaced by the constructor once the size is known
             handle = CreateHandle(options);
             if (view)
             {
@@ -480,13 +478,18 @@ public sealed class HnswIndex : IDisposable
         // Exclusive: searches in flight read the setting.
         Exclusive(() =>
         {
-            var index = handle.Value;
-            var wanted = Settings.ExpansionSearchFor((long)Native(UsearchNative.usearch_size(index, out var error), error, "count the vectors"));
-            UsearchNative.usearch_change_expansion_search(index, (nuint)wanted, out error);
-            Check(error, "set expansion_search");
-            ExpansionSearch = wanted;
+            ApplyExpansionSearch();
             return true;
         });
+    }
+
+    /// <summary>Sets the search expansion the settings give for the vectors held now; the caller excludes searches.</summary>
+    private void ApplyExpansionSearch()
+    {
+        var index = handle.Value;
+        ExpansionSearch = Settings.ExpansionSearchFor((long)Native(UsearchNative.usearch_size(index, out var error), error, "count the vectors"));
+        UsearchNative.usearch_change_expansion_search(index, (nuint)ExpansionSearch, out error);
+        Check(error, "set expansion_search");
     }
 
     /// <summary>Runs under the shared lock held by the calling thread; workers need no lock of their own.</summary>
