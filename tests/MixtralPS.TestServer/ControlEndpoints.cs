@@ -31,6 +31,9 @@ internal static class ControlEndpoints
             case "GET /_test/requests":
                 await Json.WriteControlAsync(ctx, server.Requests);
                 break;
+            case "GET /_test/stats":
+                await Json.WriteControlAsync(ctx, new { maxInFlight = server.MaxInFlight });
+                break;
             case "GET /_test/violations":
                 await Json.WriteControlAsync(ctx, server.Violations);
                 break;

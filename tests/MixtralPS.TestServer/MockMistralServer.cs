@@ -15,6 +15,8 @@ public sealed class MockMistralServer : IAsyncDisposable
     private readonly List<ReceivedRequest> _requests = [];
     private readonly List<string> _violations = [];
     private string? _requiredApiKey;
+    private int _inFlight;
+    private int _maxInFlight;
 
     public Uri BaseAddress { get; private set; } = null!;
     public SchemaValidator Validator { get; }
@@ -28,6 +30,9 @@ public sealed class MockMistralServer : IAsyncDisposable
 
     public IReadOnlyList<ReceivedRequest> Requests { get { lock (_requests) return _requests.ToArray(); } }
     public IReadOnlyList<string> Violations { get { lock (_requests) return _violations.ToArray(); } }
+
+    /// <summary>The most /v1/* requests that were being answered at once since the last reset (throttling tests).</summary>
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
     /// <summary>Cancelled when the host is asked to stop (e.g. by a signal).</summary>
     public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
@@ -69,6 +74,8 @@ public sealed class MockMistralServer : IAsyncDisposable
             _violations.Clear();
             _requiredApiKey = null;
         }
+
+        Volatile.Write(ref _maxInFlight, Volatile.Read(ref _inFlight));
     }
 
     public async ValueTask DisposeAsync()
@@ -83,13 +90,25 @@ public sealed class MockMistralServer : IAsyncDisposable
         try
         {
             if (path.StartsWith("/_test/", StringComparison.OrdinalIgnoreCase)) await ControlEndpoints.HandleAsync(ctx, this);
-            else if (path.StartsWith("/v1/", StringComparison.OrdinalIgnoreCase)) await HandleApiAsync(ctx, path);
+            else if (path.StartsWith("/v1/", StringComparison.OrdinalIgnoreCase)) await HandleCountedAsync(ctx, path);
             else await Json.WriteAsync(ctx, 404, new JsonObject { ["detail"] = "Not Found" });
         }
         catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
         {
             // The client went away (timeout tests); nothing left to answer.
         }
+    }
+
+    private async Task HandleCountedAsync(HttpContext ctx, string path)
+    {
+        var now = Interlocked.Increment(ref _inFlight);
+        for (var max = Volatile.Read(ref _maxInFlight); now > max; max = Volatile.Read(ref _maxInFlight))
+        {
+            if (Interlocked.CompareExchange(ref _maxInFlight, now, max) == max) break;
+        }
+
+        try { await HandleApiAsync(ctx, path); }
+        finally { Interlocked.Decrement(ref _inFlight); }
     }
 
     private async Task HandleApiAsync(HttpContext ctx, string path)

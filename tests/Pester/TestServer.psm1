@@ -54,6 +54,11 @@ function Get-TestRequest {
     @(Invoke-RestMethod -Uri "$(Get-TestServerUrl)/_test/requests" | ForEach-Object { $_ })
 }
 
+# The most API requests the server answered at once since the last reset.
+function Get-TestServerMaxInFlight {
+    (Invoke-RestMethod -Uri "$(Get-TestServerUrl)/_test/stats").maxInFlight
+}
+
 function Get-TestViolation {
     @(Invoke-RestMethod -Uri "$(Get-TestServerUrl)/_test/violations" | ForEach-Object { $_ })
 }

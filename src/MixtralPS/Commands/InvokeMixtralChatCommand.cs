@@ -1,11 +1,14 @@
 using System.Management.Automation;
 using MixtralPS.Completion;
 using MixtralPS.Core.Chat;
+using MixtralPS.Chat;
 using MixtralPS.Core.Configuration;
+using MixtralPS.Core.Input;
 using MixtralPS.Core.Models;
 using MixtralPS.Core.Rag;
 using MixtralPS.Core.Tools;
 using MixtralPS.Infrastructure;
+using MixtralPS.Input;
 using MixtralPS.Tools;
 
 namespace MixtralPS.Commands;
@@ -18,15 +21,16 @@ public enum ChatResponseFormat
 }
 
 /// <summary>
-/// Sends a message to a Mistral model and returns its answer. Piped strings are messages (one chat each);
-/// a piped response continues its conversation; piped context chunks (Find-RagContext) ground one answer
-/// in them, with its sources. With -Tool the model may call commands; with -InvokeTools they run, and their
+/// Sends a message to a Mistral model and returns its answer. Everything piped goes into one question, in
+/// pipeline order: strings as text, objects as data, errors with their context; a piped response continues its
+/// conversation; piped context chunks (Find-RagContext) ground the answer in them, with its sources. -Each asks
+/// once per piped item instead. With -Tool the model may call commands; with -InvokeTools they run, and their
 /// results go back to the model until it answers.
 /// </summary>
-/// <remarks>ShouldProcess covers the tool runs only: -WhatIf shows the calls the model asks for and runs none.</remarks>
+/// <remarks>ShouldProcess covers each request (-WhatIf shows what would be sent and sends nothing) and each tool run.</remarks>
 [Cmdlet(VerbsLifecycle.Invoke, "MixtralChat", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ChatResponse))]
-public sealed class InvokeMixtralChatCommand : MixtralApiCmdlet
+public sealed partial class InvokeMixtralChatCommand : MixtralApiCmdlet
 {
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -108,12 +112,34 @@ public sealed class InvokeMixtralChatCommand : MixtralApiCmdlet
     [ValidateRange(1, 100)]
     public int MaxToolRounds { get; set; } = ToolLoopSettings.DefaultMaxRounds;
 
+    /// <summary>How piped objects are sent: Table (the properties their default view shows), Csv, Json, or Text (as Out-String shows them).</summary>
+    [Parameter]
+    public InputFormat InputFormat { get; set; } = InputFormat.Table;
+
+    /// <summary>The most tokens of piped data to send; more is cut at an item boundary, with a warning.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? MaxInputTokens { get; set; }
+
+    /// <summary>One request per piped item instead of one over all of them; answers come in input order with their Input.</summary>
+    [Parameter]
+    public SwitchParameter Each { get; set; }
+
+    /// <summary>With -Each, how many requests are in flight at once.</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 4;
+
     private ChatService chat = null!;
     private ChatOptions options = null!;
     private ToolSet? tools;
     private ToolLoop? toolLoop;
     private PipelineThreadDispatcher? dispatcher;
+    private PipedInputReader input = null!;
+    private ChatUpdateWriter writer = null!;
+    private readonly List<PipedItem> items = [];
     private readonly List<RagContextChunk> context = [];
+    private IReadOnlyList<ChatMessage>? continued;
     private bool received;
 
     protected override void BeginProcessing()
@@ -143,6 +169,9 @@ public sealed class InvokeMixtralChatCommand : MixtralApiCmdlet
         }
 
         ReadTools();
+        CheckEach();
+        input = new PipedInputReader(this, InputFormat);
+        writer = new ChatUpdateWriter(this, StopToken);
         options = new ChatOptions
         {
             Model = Model ?? MixtralEnvironment.ChatModel,
@@ -213,58 +242,120 @@ public sealed class InvokeMixtralChatCommand : MixtralApiCmdlet
     protected override void ProcessRecord()
     {
         received = true;
-        if (InputObject?.BaseObject is RagContextChunk chunk)
+        var piped = input.Read(InputObject);
+        if (Each && !piped.IsEmpty)
         {
-            // Context is gathered; the one grounded question is asked when the pipeline ends.
-            context.Add(chunk);
-            return;
-        }
-
-        var (history, text) = Interpret(InputObject?.BaseObject);
-        var message = Message is null ? text : text is null ? Message : Message + "\n\n" + text;
-        if (string.IsNullOrWhiteSpace(message))
-        {
-            if (InputObject is null && Message is null)
+            if (piped.Item is PipedText { Text: var text } && string.IsNullOrWhiteSpace(text))
             {
-                ThrowTerminatingError(new ErrorRecord(
-                    new ArgumentException("Give a message: Invoke-MixtralChat 'your question', or pipe text into the command."),
-                    ErrorIdPrefix + "NoMessage", ErrorCategory.InvalidArgument, null));
+                WriteVerbose("An empty piped item was skipped: no request is sent for it.");
+                return;
             }
 
-            WriteError(new ErrorRecord(
-                new ArgumentException("The message is empty; give a question or text to send."),
-                ErrorIdPrefix + "EmptyMessage", ErrorCategory.InvalidArgument, InputObject));
+            AskEach(piped);
             return;
         }
 
-        Ask(ChatService.BuildMessages(history ?? History, SystemPrompt, message), message, sources: null);
+        if (piped.History is { } history)
+        {
+            continued = history;
+        }
+        else if (piped.Context is { } chunk)
+        {
+            context.Add(chunk);
+        }
+        else if (piped.Item is { } item)
+        {
+            items.Add(item);
+        }
     }
 
     protected override void EndProcessing()
     {
-        if (context.Count > 0)
+        if (items.All(i => i is PipedText { Text: var text } && string.IsNullOrWhiteSpace(text)))
         {
-            var question = Message ?? context[0].Query;
-            var (grounded, sources) = GroundedPrompt.WithSources(question, context);
-            WriteVerbose($"Grounding the answer in {context.Count} chunks from {sources.Count} sources.");
-            Ask(ChatService.BuildMessages(History, SystemPrompt, grounded), question, sources);
+            // Blank lines alone are no input: nothing is sent for them.
+            items.Clear();
         }
-        else if (!received && MyInvocation.ExpectingInput)
+
+        if (Each)
+        {
+            FinishEach();
+        }
+        else if (items.Count == 0 && context.Count == 0 && continued is null && received && MyInvocation.ExpectingInput)
         {
             WriteWarning("Nothing came down the pipeline (did Find-RagContext find no context?), so nothing was asked.");
+        }
+        else if (Prepare(continued ?? History, items, context, InputObject) is { } request)
+        {
+            Ask(request);
         }
 
         base.EndProcessing();
     }
 
-    private void Ask(List<ChatMessage> messages, string target, IReadOnlyList<string>? sources)
+    /// <summary>
+    /// The request for one question: the instruction and the piped data fitted to the model, grounded in context
+    /// chunks when there are any. Null when there is nothing to ask, or -WhatIf only shows it.
+    /// </summary>
+    private ChatRequest? Prepare(IReadOnlyList<ChatMessage>? history, IReadOnlyList<PipedItem> data, IReadOnlyList<RagContextChunk> chunks, object? target)
+    {
+        var instruction = chunks.Count > 0 ? Message ?? chunks[0].Query : Message;
+        if (string.IsNullOrWhiteSpace(instruction) && data.Count == 0)
+        {
+            var noMessage = new ErrorRecord(
+                new ArgumentException("Give a message: Invoke-MixtralChat 'your question', or pipe text into the command."),
+                ErrorIdPrefix + "NoMessage", ErrorCategory.InvalidArgument, target);
+            if (!MyInvocation.ExpectingInput)
+            {
+                ThrowTerminatingError(noMessage);
+            }
+
+            WriteError(noMessage);
+            return null;
+        }
+
+        var earlier = ChatService.BuildMessages(history, SystemPrompt, chunks.Count > 0 ? string.Join("\n", chunks.Select(c => c.Text)) : null);
+        var plan = Run(ct => ChatInputPlan.CreateAsync(options, earlier, instruction, data, InputFormat, MaxInputTokens,
+            (model, token) => ModelContextLengths.GetAsync(Client, model, token), ct));
+        if (string.IsNullOrWhiteSpace(plan.Prompt.Message) || (plan.Prompt.ItemsSent == 0 && plan.Prompt.ItemsTotal > 0))
+        {
+            WriteError(new ErrorRecord(
+                new ArgumentException(plan.Prompt.ItemsTotal == 0 ? "The message is empty; give a question or text to send."
+                    : $"The first piped item alone does not fit the model's context: {plan.CutWarning()}"),
+                ErrorIdPrefix + (plan.Prompt.ItemsTotal == 0 ? "EmptyMessage" : "InputTooLarge"), ErrorCategory.InvalidArgument, target));
+            return null;
+        }
+
+        var description = plan.Describe(options.Model);
+        WriteVerbose(description + (plan.Prompt.Redactions > 0 ? $"; {plan.Prompt.Redactions} secret-looking values redacted." : "."));
+        if (plan.CutWarning() is { } cut)
+        {
+            WriteWarning(cut);
+        }
+
+        if (!ShouldProcess(description, "Send a chat request"))
+        {
+            return null;
+        }
+
+        if (chunks.Count == 0)
+        {
+            return new ChatRequest(ChatService.BuildMessages(history, SystemPrompt, plan.Prompt.Message), instruction ?? plan.Prompt.Message, null);
+        }
+
+        var (grounded, sources) = GroundedPrompt.WithSources(plan.Prompt.Message, chunks);
+        WriteVerbose($"Grounding the answer in {chunks.Count} chunks from {sources.Count} sources.");
+        return new ChatRequest(ChatService.BuildMessages(history, SystemPrompt, grounded), instruction!, sources);
+    }
+
+    private void Ask(ChatRequest request)
     {
         try
         {
-            var response = toolLoop is not null ? RunTools(messages, sources)
-                : Stream ? RunStreamed(messages, sources)
-                : Run(ct => chat.CompleteAsync(options, messages, ct, sources));
-            WriteResponse(response);
+            var response = toolLoop is not null ? RunTools(request.Messages, request.Sources)
+                : Stream ? RunStreamed(request.Messages, request.Sources)
+                : Run(ct => chat.CompleteAsync(options, request.Messages, ct, request.Sources));
+            WriteResponse(response, null);
         }
         catch (PipelineStoppedException)
         {
@@ -283,12 +374,12 @@ public sealed class InvokeMixtralChatCommand : MixtralApiCmdlet
         }
         catch (Exception ex)
         {
-            WriteItemError(ex, target);
+            WriteItemError(ex, request.Target);
         }
     }
 
     private ChatResponse RunStreamed(List<ChatMessage> messages, IReadOnlyList<string>? sources) =>
-        Show(Pump(ct => chat.StreamAsync(options, messages, ct, sources)).Select(u => new ToolLoopUpdate(u.Text, null, u.Final)),
+        writer.Show(Pump(ct => chat.StreamAsync(options, messages, ct, sources)).Select(u => new ToolLoopUpdate(u.Text, null, u.Final)),
             "The stream ended without a final response.");
 
     /// <summary>
@@ -296,7 +387,7 @@ public sealed class InvokeMixtralChatCommand : MixtralApiCmdlet
     /// waiting for the loop's next step; text, tool runs and the answer are written here too.
     /// </summary>
     private ChatResponse RunTools(List<ChatMessage> messages, IReadOnlyList<string>? sources) =>
-        Show(ToolUpdates(messages, sources), "The tool loop ended without a final response.");
+        writer.Show(ToolUpdates(messages, sources), "The tool loop ended without a final response.");
 
     private IEnumerable<ToolLoopUpdate> ToolUpdates(List<ChatMessage> messages, IReadOnlyList<string>? sources)
     {
@@ -314,49 +405,6 @@ public sealed class InvokeMixtralChatCommand : MixtralApiCmdlet
         }
     }
 
-    /// <summary>
-    /// Writes streamed text to the console as it comes, each tool run on a line of its own, and returns the final
-    /// response. A partial line left by a failure is ended, so the error starts on a line of its own.
-    /// </summary>
-    private ChatResponse Show(IEnumerable<ToolLoopUpdate> updates, string endedWithout)
-    {
-        var wroteText = false;
-        try
-        {
-            foreach (var update in updates)
-            {
-                if (update.Text.Length > 0)
-                {
-                    Host.UI.Write(update.Text);
-                    wroteText = true;
-                }
-
-                if (wroteText && (update.Run is not null || update.Final is not null))
-                {
-                    Host.UI.WriteLine();
-                    wroteText = false;
-                }
-
-                if (update.Run is { } run)
-                {
-                    Report(run);
-                }
-
-                if (update.Final is { } final)
-                {
-                    return final;
-                }
-            }
-        }
-        catch (Exception) when (wroteText && !StopToken.IsCancellationRequested)
-        {
-            Host.UI.WriteLine();
-            throw;
-        }
-
-        throw new InvalidOperationException(endedWithout);
-    }
-
     private bool MoveNextPumping<T>(IAsyncEnumerator<T> enumerator)
     {
         var step = enumerator.MoveNextAsync().AsTask();
@@ -372,28 +420,8 @@ public sealed class InvokeMixtralChatCommand : MixtralApiCmdlet
         }
     }
 
-    private void Report(ToolRun run)
-    {
-        switch (run.Outcome)
-        {
-            case ToolOutcomeKind.Succeeded:
-                WriteVerbose($"Tool round {run.Round}: ran {run.Call}; {run.Content.Length} characters went back.");
-                break;
-            case ToolOutcomeKind.Failed:
-                WriteWarning($"Tool call {run.Call}: {run.Message} The model was told.");
-                break;
-            case ToolOutcomeKind.Declined:
-                WriteVerbose($"Tool round {run.Round}: {run.Call} was not run: {run.Message}");
-                break;
-        }
-
-        if (run.CutFromLength is { } length)
-        {
-            WriteWarning($"The result of {run.Call.Name} had {length} characters; only the first {ToolLoopSettings.DefaultMaxResultChars} were sent, with a note that it was cut.");
-        }
-    }
-
-    private void WriteResponse(ChatResponse response)
+    /// <param name="input">With -Each, the piped item the answer is for (its Input property).</param>
+    private void WriteResponse(ChatResponse response, object? input)
     {
         if (response.FinishReason == "length")
         {
@@ -413,6 +441,11 @@ public sealed class InvokeMixtralChatCommand : MixtralApiCmdlet
             }
         }
 
+        if (Each)
+        {
+            output.Properties.Add(new PSNoteProperty("Input", input));
+        }
+
         if (response.ToolCalls.Count > 0)
         {
             WriteVerbose($"The model asks to run: {string.Join("; ", response.ToolCalls)}." +
@@ -422,15 +455,12 @@ public sealed class InvokeMixtralChatCommand : MixtralApiCmdlet
         WriteObject(output);
     }
 
-    protected override void ReleaseResources() => dispatcher?.Dispose();
-
-    /// <summary>A piped string is a message; a piped response brings its conversation.</summary>
-    private static (IReadOnlyList<ChatMessage>? History, string? Text) Interpret(object? input) => input switch
+    protected override void ReleaseResources()
     {
-        null => (null, null),
-        ChatResponse response => (response.History, null),
-        ChatMessage[] messages => (messages, null),
-        string text => (null, text),
-        _ => (null, LanguagePrimitives.ConvertTo<string>(input)),
-    };
+        dispatcher?.Dispose();
+        batch?.Dispose();
+    }
+
+    /// <summary>What one request sends: its messages, what an error names as its target, and a grounded answer's sources.</summary>
+    private sealed record ChatRequest(List<ChatMessage> Messages, object Target, IReadOnlyList<string>? Sources);
 }

@@ -94,7 +94,7 @@ public abstract class MixtralCmdlet : PSCmdlet, IDisposable
     /// needed to produce the next chunk (bench/results/chat-2026-11-27.md: burst total +1.19 / +1.48 ms against
     /// +1.76 / +2.04 ms with Task.Wait).
     /// </summary>
-    private void WaitFor(Task task)
+    protected void WaitFor(Task task)
     {
         while (!task.IsCompleted)
         {
