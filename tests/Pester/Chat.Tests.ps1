@@ -34,15 +34,15 @@ Describe 'Chat against the Mistral-compatible test server' {
             ($r | Out-String).Trim() | Should -Be 'Echo: Hello there'
         }
 
-        It 'takes each piped string as its own message' {
+        It 'joins piped strings into one message when there is no -Message' {
             $r = 'one', 'two' | Invoke-MixtralChat
-            $r.Content | Should -Be @('Echo: one', 'Echo: two')
-            @(Get-TestRequest).Count | Should -Be 2
+            $r.Content | Should -Be "Echo: one`ntwo"
+            @(Get-TestRequest).Count | Should -Be 1
         }
 
-        It 'appends piped text to -Message as context' {
+        It 'puts piped text after -Message, delimited' {
             $r = 'the text' | Invoke-MixtralChat -Message 'Summarise:'
-            $r.Content | Should -Be "Echo: Summarise:`n`nthe text"
+            $r.Content | Should -Be "Echo: Summarise:`n`n<input type=`"text`">`nthe text`n</input>"
         }
 
         It 'sends every sampling parameter under the API''s own field names' {
@@ -271,9 +271,9 @@ Describe 'Chat against the Mistral-compatible test server' {
             $e[0].ToString() | Should -Match '2 attempts'
         }
 
-        It 'goes on with the next piped message after one fails' {
+        It 'goes on with the next piped message after one fails, with -Each' {
             Add-TestReply @{ status = 400; body = '{"object":"error","message":"bad one","code":"1000"}' }
-            $r = 'first', 'second' | Invoke-MixtralChat -ErrorVariable e -ErrorAction SilentlyContinue
+            $r = 'first', 'second' | Invoke-MixtralChat -Each -ThrottleLimit 1 -ErrorVariable e -ErrorAction SilentlyContinue
             $e.Count | Should -Be 1
             $r.Content | Should -Be 'Echo: second'
         }

@@ -459,20 +459,17 @@ Describe 'Invoke-MixtralChat -Tool (function calling) against the test server' {
     }
 
     Describe 'consent' {
-        It '-WhatIf shows each call, runs none and sends nothing back' {
-            Add-TestReply @{ toolCalls = @(
-                    @{ id = 'a1'; name = 'Get-PaymentStatus'; arguments = '{"TransactionId":"T1001"}' }
-                    @{ id = 'b2'; name = 'Get-PaymentDate'; arguments = '{"TransactionId":"T1002"}' }
-                ) }
+        It '-WhatIf shows the request, sends nothing and so runs nothing' {
+            Add-TestReply @{ toolCalls = @(@{ id = 'a1'; name = 'Get-PaymentStatus'; arguments = '{"TransactionId":"T1001"}' }) }
             $script = $script:ChildTools + @'
 
 $r = Invoke-MixtralChat 'x' -Tool (Get-Command Get-PaymentStatus) -InvokeTools Auto -WhatIf
-"ran: $($ran.Count); calls: $($r.ToolCalls.Count); runs: $($r.ToolRuns.Outcome -join ',')"
+"ran: $($ran.Count); answers: $(@($r).Count)"
 '@
             $out = Invoke-Prompted -Script $script -Answers @()
-            $out | Should -Match "What if: Running tool: Get-PaymentStatus -TransactionId 'T1001'"
-            $out | Should -Match 'ran: 0; calls: 2; runs: NotRun,Failed'
-            (Get-ChatBody).Count | Should -Be 1
+            $out | Should -Match 'What if: Performing the operation "Send a chat request" on target "mistral-small-latest: 0 piped items'
+            $out | Should -Match 'ran: 0; answers: 0'
+            (Get-ChatBody).Count | Should -Be 0
         }
 
         It 'Confirm asks before each call; a declined call is not run and the model is told' {
@@ -503,15 +500,16 @@ $r = Invoke-MixtralChat 'x' -Tool (Get-Command Get-PaymentStatus) -InvokeTools C
             ([regex]::Matches($out, 'The model asks to run')).Count | Should -Be 1
         }
 
-        It '-Confirm prompts once per call, through ShouldProcess' {
+        It '-Confirm prompts before the request and once per call, through ShouldProcess' {
             Add-TestReply @{ toolCalls = @(@{ id = 'c1'; name = 'Get-PaymentStatus'; arguments = '{"TransactionId":"T1001"}' }) }, @{ content = 'Declined.' }
             $script = $script:ChildTools + @'
 
 $r = Invoke-MixtralChat 'x' -Tool (Get-Command Get-PaymentStatus) -InvokeTools Auto -Confirm
 "ran: $($ran.Count); runs: $($r.ToolRuns.Outcome)"
 '@
-            $out = Invoke-Prompted -Script $script -Answers 'N'
+            $out = Invoke-Prompted -Script $script -Answers 'Y', 'N'
             $out | Should -Match 'ran: 0; runs: Declined'
+            ([regex]::Matches($out, 'Send a chat request')).Count | Should -Be 1
             ([regex]::Matches($out, 'Run the tool the model asks for')).Count | Should -Be 1
         }
 

@@ -140,7 +140,6 @@ public sealed partial class InvokeMixtralChatCommand : MixtralApiCmdlet
     private readonly List<PipedItem> items = [];
     private readonly List<RagContextChunk> context = [];
     private IReadOnlyList<ChatMessage>? continued;
-    private bool received;
 
     protected override void BeginProcessing()
     {
@@ -241,7 +240,6 @@ public sealed partial class InvokeMixtralChatCommand : MixtralApiCmdlet
 
     protected override void ProcessRecord()
     {
-        received = true;
         var piped = input.Read(InputObject);
         if (Each && !piped.IsEmpty)
         {
@@ -281,9 +279,9 @@ public sealed partial class InvokeMixtralChatCommand : MixtralApiCmdlet
         {
             FinishEach();
         }
-        else if (items.Count == 0 && context.Count == 0 && continued is null && received && MyInvocation.ExpectingInput)
+        else if (items.Count == 0 && context.Count == 0 && continued is null && MyInvocation.ExpectingInput)
         {
-            WriteWarning("Nothing came down the pipeline (did Find-RagContext find no context?), so nothing was asked.");
+            WriteWarning("Nothing came down the pipeline (or only blank lines; did Find-RagContext find no context?), so nothing was asked.");
         }
         else if (Prepare(continued ?? History, items, context, InputObject) is { } request)
         {
