@@ -26,6 +26,10 @@ Invoke-Step 'Embedding cmdlets: API batching and pipeline memory (bench/Cmdlets)
     $sizes = if ($Quick) { @{ ApiChunks = 100; MemoryTexts = 500 } } else { @{} }
     & (Join-Path $PSScriptRoot 'Cmdlets/Invoke-EmbeddingCmdletBenchmarks.ps1') -ModulePath $ModulePath @sizes
 }
+Invoke-Step 'Chat -Each: one request per piped item (bench/Cmdlets)' {
+    $sizes = if ($Quick) { @{ Items = 100 } } else { @{} }
+    & (Join-Path $PSScriptRoot 'Cmdlets/Invoke-ChatEachBenchmark.ps1') -ModulePath $ModulePath @sizes
+}
 Invoke-Step 'HNSW against exact search (bench/Ann)' { dotnet run --project (Join-Path $root 'bench/Ann') -c $Configuration -- @quickArg }
 Invoke-Step 'Retrieval end to end (bench/Rag)' {
     & (Join-Path $PSScriptRoot 'Rag/Invoke-RagBenchmarks.ps1') -Quick:$Quick
