@@ -44,7 +44,13 @@ Compare-TextSimilarity "What led to Zidane's ban from football?", 'This is a tot
         Write-Host ("  cosine {0:0.000}  {1}  {2}  ~  {3}" -f $_.Cosine, $verdict, $_.Text1, $_.Text2) -ForegroundColor $(if ($_.IsParaphrase) { 'Green' } else { 'Gray' })
     }
 
+Write-Step "Piped input: everything piped is one question; objects go as data (-WhatIf shows what would be sent)"
+$files | Invoke-MixtralChat 'Which of these files is the largest, and how large is it?' -WhatIf
+
 if ($env:MISTRAL_API_KEY) {
+    Write-Step 'MISTRAL_API_KEY is set: asking about the piped files'
+    Write-Host ($files | Invoke-MixtralChat 'Which of these files is the largest, and how large is it? One line.').Content
+
     Write-Step 'MISTRAL_API_KEY is set: answering from the retrieved context'
     foreach ($question in $questions[0..1]) {
         Write-Host "Q: $question" -ForegroundColor Yellow

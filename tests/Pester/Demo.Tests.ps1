@@ -29,10 +29,12 @@ Describe 'The demo' {
         $run.Output | Should -Match 'paraphrase  What led to Zidane''s ban from football\?  ~  What caused Zidane to get banned from football\?'
         ([regex]::Matches($run.Output, 'paraphrase  ')).Count | Should -Be 1
         $run.Output | Should -Match 'Set \$env:MISTRAL_API_KEY'
+        $run.Output | Should -Match 'What if: Performing the operation "Send a chat request" on target "mistral-small-latest: \d+ piped items'
     }
 
     It 'answers from the retrieved context when a key is set, and skips unchanged documents on a second run' {
         Reset-TestServer
+        Add-TestReply @{ content = 'README.md, at 30 KB.' }
         Add-TestReply @{ content = 'Point -Endpoint at the server.' }
         Add-TestReply @{ content = 'The index keeps the old or the new version.' }
         $run = Invoke-Demo @{ MISTRAL_API_KEY = 'demo-test-key'; MISTRAL_ENDPOINT = (Get-TestServerUrl); MIXTRAL_EMBED_MODEL = '' }
@@ -41,7 +43,10 @@ Describe 'The demo' {
         $run.Output | Should -Match 'Sources: \S+\.md'
         $run.Output | Should -Not -Match 'demo-test-key'
         $run.Output | Should -Match 'Skipped\s*:\s*[1-9]'
-        @(Get-TestRequest).Count | Should -Be 2
+        $run.Output | Should -Match 'README\.md, at 30 KB\.'
+        $files = @(Get-TestRequest)[0].body | ConvertFrom-Json
+        $files.messages[-1].content | Should -Match 'of="System.IO.FileInfo"'
+        @(Get-TestRequest).Count | Should -Be 3
         Assert-NoSchemaViolation
     }
 }
