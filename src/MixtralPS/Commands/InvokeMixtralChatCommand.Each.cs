@@ -59,7 +59,7 @@ public sealed partial class InvokeMixtralChatCommand
 
     private void FinishEach()
     {
-        while (batch?.Next is { } next)
+        while (batch!.Next is { } next)
         {
             WaitFor(next);
             batch.TryTakeNext(out _);
@@ -67,10 +67,7 @@ public sealed partial class InvokeMixtralChatCommand
             ShowEachProgress(batch.Count);
         }
 
-        if (batch is not null)
-        {
-            WriteProgress(new ProgressRecord(ProgressId, "Invoke-MixtralChat -Each", "Done") { RecordType = ProgressRecordType.Completed });
-        }
+        WriteProgress(new ProgressRecord(ProgressId, "Invoke-MixtralChat -Each", "Done") { RecordType = ProgressRecordType.Completed });
     }
 
     private void WriteEachResult(Task<ChatResponse> finished)
