@@ -59,7 +59,7 @@ public static class DataRenderer
         var columns = records[0].Columns;
         var text = new StringBuilder();
         AppendTableRow(text, columns);
-        text.Append('|');
+        text.Append("\n|");
         for (var i = 0; i < columns.Count; i++)
         {
             text.Append(" --- |");
