@@ -141,6 +141,27 @@ Describe 'ObjectDataReader' {
             }
         }
 
+        It 'uses a table view for a custom object''s type name, and runs its script columns under the invariant culture' {
+            $formatFile = Join-Path $script:Work 'item.format.ps1xml'
+            Set-Content -Path $formatFile -Value @'
+<Configuration><ViewDefinitions><View><Name>item</Name><ViewSelectedBy><TypeName>MixtralPS.Test.Item</TypeName></ViewSelectedBy>
+<TableControl><TableHeaders><TableColumnHeader /><TableColumnHeader><Label>Size (KB)</Label></TableColumnHeader></TableHeaders>
+<TableRowEntries><TableRowEntry><TableColumnItems>
+<TableColumnItem><PropertyName>Name</PropertyName></TableColumnItem>
+<TableColumnItem><ScriptBlock>'{0:N1}' -f ($_.Bytes / 1KB)</ScriptBlock></TableColumnItem>
+</TableColumnItems></TableRowEntry></TableRowEntries></TableControl></View></ViewDefinitions></Configuration>
+'@
+            Update-FormatData -AppendPath $formatFile
+            $item = [pscustomobject]@{ PSTypeName = 'MixtralPS.Test.Item'; Name = 'big'; Bytes = 1536 }
+
+            Use-Culture 'de-DE' {
+                $record = (New-Reader).Read($item)
+                $record.TypeName | Should -Be 'MixtralPS.Test.Item'
+                $record.Columns | Should -Be 'Name', 'Size (KB)'
+                $record.Values | Should -Be 'big', '1.5'
+            }
+        }
+
         It 'reads a dictionary as one record whose columns are its keys' {
             $record = (New-Reader).Read([ordered]@{ Zeta = 1; Alpha = 'two'; Nested = @{ In = $true } })
 

@@ -24,7 +24,6 @@ internal static class DataValueText
     internal static readonly JsonWriterOptions WriterOptions = new()
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        SkipValidation = false,
     };
 
     public static string Format(object? value) => value switch

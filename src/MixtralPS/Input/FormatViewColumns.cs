@@ -52,7 +52,7 @@ internal sealed class FormatViewColumns
             lookup ??= ScriptBlock.Create(LookupScript);
             found = invoke.InvokeScript(false, lookup, null, new object[] { typeNames.ToArray() });
         }
-        catch (RuntimeException)
+        catch (RuntimeException e) when (e is not PipelineStoppedException)
         {
             return null; // no format data to be had: the caller falls back to the object's properties
         }

@@ -27,6 +27,19 @@ internal sealed class NeutralValues
         or DateTime or DateTimeOffset or TimeSpan or Guid or BigInteger or Half or Int128 or UInt128
         || value.GetType().IsPrimitive;
 
+    /// <summary>The neutral form of a record's own value, or the text of the error that reading it raised.</summary>
+    public object? Cell(object? value)
+    {
+        try
+        {
+            return Convert(value, 1);
+        }
+        catch (Exception e) when (PropertySets.IsValueError(e))
+        {
+            return PropertySets.ErrorText(e); // e.g. a collection whose enumerator throws
+        }
+    }
+
     /// <summary>The neutral form of <paramref name="value"/>, met at nesting <paramref name="depth"/> (a record's own values are at 1).</summary>
     public object? Convert(object? value, int depth)
     {
@@ -159,7 +172,7 @@ internal sealed class NeutralValues
         {
             return value.ToString() ?? string.Empty;
         }
-        catch (Exception e)
+        catch (Exception e) when (PropertySets.IsValueError(e))
         {
             return PropertySets.ErrorText(e);
         }

@@ -71,14 +71,14 @@ public sealed class ObjectDataReader
             return Single(typeName, input);
         }
 
-        if (raw is not PSCustomObject && views.For(typeNames) is { } columns)
+        if (views.For(typeNames) is { } columns)
         {
-            return new DataRecord(typeName, columns.Select(c => c.Label).ToList(), columns.Select(c => values.Convert(Evaluate(c, input), 1)).ToList());
+            return new DataRecord(typeName, columns.Select(c => c.Label).ToList(), columns.Select(c => values.Cell(Evaluate(c, input))).ToList());
         }
 
         if (PropertySets.DefaultDisplayNames(input) is { } names)
         {
-            return new DataRecord(typeName, names, names.Select(n => values.Convert(PropertySets.ValueOrError(input, n), 1)).ToList());
+            return new DataRecord(typeName, names, names.Select(n => values.Cell(PropertySets.ValueOrError(input, n))).ToList());
         }
 
         if (raw is IEnumerable and not string)
@@ -88,7 +88,7 @@ public sealed class ObjectDataReader
 
         var properties = PropertySets.ReadableProperties(input, NeutralValues.MaxProperties, out var more).ToList();
         var columnNames = properties.Select(p => p.Name).ToList();
-        var cells = properties.Select(p => values.Convert(p.Value, 1)).ToList();
+        var cells = properties.Select(p => values.Cell(p.Value)).ToList();
         if (more)
         {
             columnNames.Add("…");
@@ -108,7 +108,7 @@ public sealed class ObjectDataReader
     }
 
     private DataRecord Single(string typeName, PSObject input) =>
-        new(typeName, new[] { ValueColumn }, new[] { values.Convert(input, 1) });
+        new(typeName, new[] { ValueColumn }, new[] { values.Cell(input) });
 
     // A label that names a property reads that property: views often show a display string of the same data
     // (FileInfo's Size and NameString, a date formatted for the culture), and the model reads the typed value better.
@@ -142,7 +142,7 @@ public sealed class ObjectDataReader
                 _ => results.Cast<object?>().ToList(),
             };
         }
-        catch (Exception e) when (e is RuntimeException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (PropertySets.IsValueError(e))
         {
             return PropertySets.ErrorText(e);
         }

@@ -18,7 +18,7 @@ internal static class PropertySets
                 return set.ReferencedPropertyNames.ToList();
             }
         }
-        catch (Exception e) when (e is RuntimeException or InvalidOperationException)
+        catch (Exception e) when (e is RuntimeException or InvalidOperationException && IsValueError(e))
         {
             // an adapter that cannot list members: no display set
         }
@@ -33,7 +33,7 @@ internal static class PropertySets
         {
             return item.Properties[name]?.Value;
         }
-        catch (Exception e)
+        catch (Exception e) when (IsValueError(e))
         {
             return ErrorText(e);
         }
@@ -57,7 +57,7 @@ internal static class PropertySets
             {
                 value = property.Value;
             }
-            catch (Exception)
+            catch (Exception e) when (IsValueError(e))
             {
                 continue; // e.g. Process.ExitCode of a running process: nothing to show
             }
@@ -67,6 +67,9 @@ internal static class PropertySets
 
         return read;
     }
+
+    /// <summary>Whether an exception is about one value, not a Ctrl+C that must stop the pipeline.</summary>
+    public static bool IsValueError(Exception e) => e is not (PipelineStoppedException or OutOfMemoryException);
 
     public static string ErrorText(Exception e)
     {
