@@ -151,15 +151,26 @@ Describe 'ObjectDataReader' {
 <TableColumnItem><ScriptBlock>'{0:N1}' -f ($_.Bytes / 1KB)</ScriptBlock></TableColumnItem>
 </TableColumnItems></TableRowEntry></TableRowEntries></TableControl></View></ViewDefinitions></Configuration>
 '@
-            Update-FormatData -AppendPath $formatFile
-            $item = [pscustomobject]@{ PSTypeName = 'MixtralPS.Test.Item'; Name = 'big'; Bytes = 1536 }
-
-            Use-Culture 'de-DE' {
-                $record = (New-Reader).Read($item)
-                $record.TypeName | Should -Be 'MixtralPS.Test.Item'
-                $record.Columns | Should -Be 'Name', 'Size (KB)'
-                $record.Values | Should -Be 'big', '1.5'
+            # A runspace of its own: the added view goes away with it instead of staying in this session's format list.
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript({
+                        param($Module, $FormatFile)
+                        Import-Module $Module
+                        Update-FormatData -AppendPath $FormatFile
+                        [cultureinfo]::CurrentCulture = 'de-DE'
+                        if ((1.5).ToString() -ne '1,5') { throw 'The runspace is not under de-DE.' }
+                        $item = [pscustomobject]@{ PSTypeName = 'MixtralPS.Test.Item'; Name = 'big'; Bytes = 1536 }
+                        [MixtralPS.Input.ObjectDataReader]::new($ExecutionContext).Read($item)
+                    }).AddArgument($env:MIXTRALPS_TEST_MODULE).AddArgument($formatFile)
+                $record = $ps.Invoke() | Select-Object -First 1
+                $ps.Streams.Error | Should -BeNullOrEmpty
             }
+            finally { $ps.Dispose() }
+
+            $record.TypeName | Should -Be 'MixtralPS.Test.Item'
+            $record.Columns | Should -Be 'Name', 'Size (KB)'
+            $record.Values | Should -Be 'big', '1.5'
         }
 
         It 'reads a dictionary as one record whose columns are its keys' {
