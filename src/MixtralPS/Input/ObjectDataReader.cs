@@ -66,7 +66,7 @@ public sealed class ObjectDataReader
             return new DataRecord(typeName, map.Keys.ToList(), map.Values.ToList());
         }
 
-        if (NeutralValues.IsScalar(raw) || raw is char)
+        if (NeutralValues.IsScalar(raw))
         {
             return Single(typeName, input);
         }
