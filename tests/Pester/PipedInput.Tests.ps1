@@ -83,7 +83,9 @@ Describe 'Invoke-MixtralChat with piped input' {
             Get-Item $file | Invoke-MixtralChat 'How big?' | Out-Null
             $sent = Get-SentMessage
             $sent | Should -Match 'of="System.IO.FileInfo" count="1"'
-            foreach ($column in 'Mode', 'LastWriteTime', 'Length', 'Name') { $sent | Should -Match $column }
+            # The columns of the default table view: Mode, LastWriteTime, Length, Name on Windows; UnixMode, User, Group,
+            # LastWriteTime, Size, Name elsewhere.
+            foreach ($column in '(Unix)?Mode', 'LastWriteTime', '(Length|Size)', 'Name') { $sent | Should -Match "\| $column \|" }
             $sent | Should -Match '1234'
             $sent | Should -Match 'data\.bin'
             $sent | Should -Match '\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d'

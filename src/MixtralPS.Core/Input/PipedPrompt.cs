@@ -119,7 +119,7 @@ public sealed class PipedPrompt
                     Block(text, "type=\"text\"", string.Join('\n', units.Skip(i).Take(end - i).Select(u => ((PipedText)u).Text)));
                     break;
                 case PipedData { Record: var first }:
-                    while (end < count && units[end] is PipedData { Record: var next } && SameShape(first, next))
+                    while (end < count && units[end] is PipedData { Record: var next } && first.HasShapeOf(next))
                     {
                         end++;
                     }
@@ -142,9 +142,6 @@ public sealed class PipedPrompt
 
     private static void Block(StringBuilder text, string attributes, string content) =>
         text.Append("<input ").Append(attributes).Append(">\n").Append(content.TrimEnd('\n')).Append("\n</input>\n\n");
-
-    private static bool SameShape(DataRecord a, DataRecord b) =>
-        a.TypeName == b.TypeName && a.Columns.SequenceEqual(b.Columns, StringComparer.Ordinal);
 
     private static string FormatName(InputFormat format) => format switch
     {
