@@ -26,8 +26,8 @@ $script = {
     param($Manifest, $Url, $Inputs, $Throttle)
     $ErrorActionPreference = 'Stop'
     Import-Module $Manifest
-    # Warm: JIT, the HTTP connection; the measured part is the batch.
-    'warm up', 'again' | Invoke-MixtralChat 'Q' -Each -Endpoint $Url | Out-Null
+    # Warm: JIT (100 items, past the runtime's tier-up of hot methods), the HTTP connections; the measured part is the batch.
+    1..100 | Invoke-MixtralChat 'Q' -Each -ThrottleLimit $Throttle -Endpoint $Url -ProgressAction SilentlyContinue | Out-Null
     $process = [Diagnostics.Process]::GetCurrentProcess()
     $cpuStart = $process.TotalProcessorTime
     $clock = [Diagnostics.Stopwatch]::StartNew()
