@@ -10,9 +10,12 @@ internal static class RandomTokens
 {
     public const int MinLength = 32;
 
-    public static bool LooksRandom(ReadOnlySpan<char> token)
+    /// <summary>The shortest part of a token cut by an ellipsis that is still taken for a key's.</summary>
+    public const int MinCutLength = 8;
+
+    public static bool LooksRandom(ReadOnlySpan<char> token, int minLength = MinLength)
     {
-        if (token.Length < MinLength)
+        if (token.Length < minLength)
         {
             return false;
         }

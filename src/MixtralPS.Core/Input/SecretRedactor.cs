@@ -38,6 +38,7 @@ public static partial class SecretRedactor
         new(KeyShape(), null),
         new(PrivateKeyBlock(), null),
         new(LongToken(), (m, _) => RandomTokens.LooksRandom(m.Groups["value"].ValueSpan)),
+        new(CutToken(), (m, _) => RandomTokens.LooksRandom(m.Groups["value"].ValueSpan, RandomTokens.MinCutLength)),
     ];
 
     /// <summary>Replaces every secret-looking value; never throws.</summary>
@@ -186,4 +187,9 @@ public static partial class SecretRedactor
 
     [GeneratedRegex("""(?<![A-Za-z0-9_\-])(?<value>[A-Za-z0-9_\-]{32,})(?![A-Za-z0-9_\-])""", Options, TimeoutMs)]
     private static partial Regex LongToken();
+
+    // PowerShell cuts long lines in position messages with an ellipsis, maybe through a key: what is left of it
+    // beside the ellipsis is too short for LongToken.
+    [GeneratedRegex("""(?<![A-Za-z0-9_\-])(?<value>[A-Za-z0-9_\-]{8,})(?=[ ]?…)|(?<=…[ ]?)(?<value>[A-Za-z0-9_\-]{8,})(?![A-Za-z0-9_\-])""", Options, TimeoutMs)]
+    private static partial Regex CutToken();
 }
