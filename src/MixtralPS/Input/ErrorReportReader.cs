@@ -24,17 +24,19 @@ internal static class ErrorReportReader
     {
         report = (baseObject is PSObject wrapped ? wrapped.BaseObject : baseObject) switch
         {
-            ErrorRecord record => FromRecord(record),
-            IContainsErrorRecord { ErrorRecord: { } record } => FromRecord(record),
+            ErrorRecord record => FromRecord(record, record.Exception),
+            // Such an exception's record stands in for it with a ParentContainsErrorRecordException: the type and
+            // message come from the exception itself.
+            Exception exception and IContainsErrorRecord { ErrorRecord: { } record } => FromRecord(record, exception),
             Exception exception => FromException(exception),
             _ => null,
         };
         return report is not null;
     }
 
-    private static ErrorReport FromRecord(ErrorRecord record)
+    private static ErrorReport FromRecord(ErrorRecord record, Exception exception)
     {
-        var report = FromException(record.Exception);
+        var report = FromException(exception);
         var invocation = record.InvocationInfo;
         report.FullyQualifiedErrorId = record.FullyQualifiedErrorId;
         report.Category = record.CategoryInfo?.Category.ToString();
