@@ -154,8 +154,9 @@ public static partial class SecretRedactor
         Options | RegexOptions.IgnoreCase, TimeoutMs)]
     private static partial Regex SecureStringLiteral();
 
-    // -ApiKey abc, -Token:'abc', --api-key=abc; a value that is a variable or an expression is no secret itself.
-    [GeneratedRegex("""(?<![\w-])--?""" + SecretName + """(?:[:=][ \t]*|[ \t]+)(?:""" + Quoted + """|(?<value>[^\s'"`;|,(){}\[\]$@\-#=][^\s'"`;|,(){}]*))""",
+    // -ApiKey abc, -Token:'abc', --api-key=abc; a value that is a variable or an expression is no secret itself, nor
+    // is the ellipsis PowerShell puts where it cut a line.
+    [GeneratedRegex("""(?<![\w-])--?""" + SecretName + """(?:[:=][ \t]*|[ \t]+)(?:""" + Quoted + """|(?<value>[^\s'"`;|,(){}\[\]$@\-#=…][^\s'"`;|,(){}]*))""",
         Options, TimeoutMs)]
     private static partial Regex NamedParameter();
 
@@ -164,7 +165,7 @@ public static partial class SecretRedactor
     private static partial Regex VariableAssignment();
 
     // api_key=abc, "password": "abc", @{ Token = 'abc' }, X-Api-Key: abc.
-    [GeneratedRegex("""(?<![\w.\-$:@])(?<q>["']?)""" + SecretName + """\k<q>[ \t]*(?<sep>[=:])[ \t]*(?:""" + Quoted + """|(?<value>[^\s'"`;&,<>(){}\[\]|$=][^\s'"`;&,<>(){}\[\]|]*))""",
+    [GeneratedRegex("""(?<![\w.\-$:@])(?<q>["']?)""" + SecretName + """\k<q>[ \t]*(?<sep>[=:])[ \t]*(?:""" + Quoted + """|(?<value>[^\s'"`;&,<>(){}\[\]|$=…][^\s'"`;&,<>(){}\[\]|]*))""",
         Options, TimeoutMs)]
     private static partial Regex NameValue();
 

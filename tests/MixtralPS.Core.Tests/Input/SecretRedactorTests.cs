@@ -95,6 +95,7 @@ public sealed class SecretRedactorTests
     [InlineData("+ … Connect-Api aB3dE5gH7jK9mN1p …", $"+ … Connect-Api {R} …")]
     [InlineData("+ … N1pQ3sT5vX7zA9cE1gI2 -Verbose", $"+ … {R} -Verbose")]
     [InlineData("+ … Get-ChildItem -Path ./src …", "+ … Get-ChildItem -Path ./src …")]
+    [InlineData("+ Invoke-Thing -ApiKey …", "+ Invoke-Thing -ApiKey …")]
     public void Hides_what_is_left_of_a_key_cut_by_an_ellipsis(string text, string expected) => AssertRedacts(text, expected);
 
     [Fact]
