@@ -59,9 +59,9 @@ public static partial class SecretRedactor
 
             return new RedactedText(text, count);
         }
-        catch (RegexMatchTimeoutException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // Text too pathological to check in time is not sent at all.
+            // Text that cannot be checked (too pathological to finish in time) is not sent at all.
             return new RedactedText(Placeholder, 1);
         }
     }
