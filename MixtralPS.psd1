@@ -17,6 +17,7 @@
         'Compare-TextSimilarity'
         'New-RagIndex'
         'Find-RagContext'
+        'Resolve-MixtralCommand'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
