@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using System.Management.Automation.Language;
 using MixtralPS.CommandRequests;
 using MixtralPS.Completion;
 using MixtralPS.Core.Chat;
@@ -178,10 +179,11 @@ public sealed class ResolveMixtralCommandCommand : MixtralApiCmdlet
             return;
         }
 
+        // The command goes into the action as a single-quoted literal, so nothing of it is evaluated on the way.
+        var literal = CodeGeneration.EscapeSingleQuotedStringContent(suggestion.Command);
         InvokeCommand.InvokeScript(
-            "Register-EngineEvent -SourceIdentifier PowerShell.OnIdle -MaxTriggerCount 1 -MessageData $args[0] " +
-            "-Action { [Microsoft.PowerShell.PSConsoleReadLine]::Insert($Event.MessageData) } | Out-Null",
-            suggestion.Command);
+            "Register-EngineEvent -SourceIdentifier PowerShell.OnIdle -MaxTriggerCount 1 " +
+            $"-Action {{ [Microsoft.PowerShell.PSConsoleReadLine]::Insert('{literal}') }} | Out-Null");
         edited = true;
     }
 
