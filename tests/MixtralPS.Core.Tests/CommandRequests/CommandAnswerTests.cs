@@ -46,6 +46,14 @@ public sealed class CommandAnswerTests
     }
 
     [Fact]
+    public void Does_not_take_a_script_block_for_json()
+    {
+        var answer = CommandAnswer.Read("```powershell\nGet-ChildItem | Where-Object { $_.Length -gt 1GB }\n```");
+        Assert.Equal("Get-ChildItem | Where-Object { $_.Length -gt 1GB }", answer!.Command);
+        Assert.Equal("Get-Item . | ForEach-Object { $_.Name }", CommandAnswer.Read("Get-Item . | ForEach-Object { $_.Name }")!.Command);
+    }
+
+    [Fact]
     public void Takes_a_one_line_answer_as_the_command()
     {
         Assert.Equal(new CommandAnswer("Get-Location", ""), CommandAnswer.Read("  PS> Get-Location \n"));
