@@ -18,6 +18,7 @@
         'New-RagIndex'
         'Find-RagContext'
         'Resolve-MixtralError'
+        'Resolve-MixtralCommand'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -18,6 +18,7 @@ BeforeDiscovery {
         @{ Type = 'MixtralPS.Core.Models.ChatMessage'; Shows = 'Role', 'user', 'assistant', 'tool', 'What is the answer\?'; String = { param($o) "$($o.Role): $($o.Content)" } }
         @{ Type = 'MixtralPS.Core.Tools.ToolCallRequest'; Shows = 'call-1', "Get-Answer\(Question='life'\)"; String = { "Get-Answer(Question='life')" } }
         @{ Type = 'MixtralPS.Core.Tools.ToolRun'; Shows = 'Round', 'Succeeded', "Get-Answer\(Question='life'\)", '42'; String = { "Get-Answer(Question='life') -> Succeeded" } }
+        @{ Type = 'MixtralPS.Core.CommandRequests.CommandSuggestion'; Shows = 'Valid', 'Changes', 'yes\s+1 Get-ChildItem \*\.tmp \| Remove-Item', 'Deletes the temporary files\.'; String = { param($o) $o.Command } }
     )
 }
 
@@ -49,6 +50,8 @@ BeforeAll {
     Set-Content $otters 'Sea otters keep warm in cold water with the densest fur of any animal.'
     Set-Content (Join-Path $script:Work 'bread.txt') 'Sourdough bread proofs best at about 24 degrees Celsius.'
     $index = Join-Path $script:Work 'views.ragidx'
+    Add-TestReply @{ content = '{"command": "Get-ChildItem *.tmp | Remove-Item", "explanation": "Deletes the\n temporary files."}' }
+    $suggestion = Resolve-MixtralCommand 'delete the temporary files'
     $script:Samples = @{
         'MixtralPS.Core.Chat.ChatResponse'         = $chat
         'MixtralPS.Core.Models.ModelCard'          = Get-MixtralModel 'mistral-small-latest'
@@ -59,6 +62,7 @@ BeforeAll {
         'MixtralPS.Core.Models.ChatMessage'        = $tools.History
         'MixtralPS.Core.Tools.ToolCallRequest'     = $tools.ToolRuns[0].Call
         'MixtralPS.Core.Tools.ToolRun'             = $tools.ToolRuns
+        'MixtralPS.Core.CommandRequests.CommandSuggestion' = $suggestion
     }
 }
 
