@@ -38,27 +38,27 @@ public sealed class PipedPrompt
     public static PipedPrompt Build(string? instruction, IReadOnlyList<PipedItem> items, InputFormat format, int? maxDataTokens = null)
     {
         var units = Units(items);
-        var data = Render(units, units.Count, format, bare: string.IsNullOrEmpty(instruction));
+        var bare = string.IsNullOrEmpty(instruction);
         var sent = units.Count;
-        if (maxDataTokens is { } limit && TokenEstimate.Of(data.Text) > limit)
+        if (maxDataTokens is { } limit && TokenEstimate.Of(Render(units, sent, format, bare)) > limit)
         {
-            // Tokens grow with every item, so the longest prefix that fits is found by halving.
+            // Tokens grow with every item, so the longest prefix that fits is found by halving. Redaction (slow on
+            // large texts) is left out of the search and done once on what is sent.
             var (low, high) = (0, units.Count - 1);
             while (low < high)
             {
                 var middle = (low + high + 1) / 2;
-                if (TokenEstimate.Of(Render(units, middle, format, string.IsNullOrEmpty(instruction)).Text) <= limit)
-                {
-                    low = middle;
-                }
-                else
-                {
-                    high = middle - 1;
-                }
+                (low, high) = TokenEstimate.Of(Render(units, middle, format, bare)) <= limit ? (middle, high) : (low, middle - 1);
             }
 
             sent = low;
-            data = Render(units, sent, format, string.IsNullOrEmpty(instruction));
+        }
+
+        var data = SecretRedactor.Redact(Render(units, sent, format, bare));
+        while (maxDataTokens is { } cap && sent > 0 && TokenEstimate.Of(data.Text) > cap)
+        {
+            // A placeholder can be longer than the short secret it replaced.
+            data = SecretRedactor.Redact(Render(units, --sent, format, bare));
         }
 
         var message = new StringBuilder(instruction ?? "");
@@ -97,11 +97,11 @@ public sealed class PipedPrompt
     }
 
     /// <param name="bare">No instruction: text alone is sent as it is, the way a piped message always was.</param>
-    private static RedactedText Render(List<PipedItem> units, int count, InputFormat format, bool bare)
+    private static string Render(List<PipedItem> units, int count, InputFormat format, bool bare)
     {
         if (bare && units.Take(count).All(u => u is PipedText))
         {
-            return SecretRedactor.Redact(string.Join('\n', units.Take(count).Select(u => ((PipedText)u).Text)));
+            return string.Join('\n', units.Take(count).Select(u => ((PipedText)u).Text));
         }
 
         var text = new StringBuilder();
@@ -137,7 +137,7 @@ public sealed class PipedPrompt
             i = end;
         }
 
-        return SecretRedactor.Redact(text.ToString().TrimEnd('\n'));
+        return text.ToString().TrimEnd('\n');
     }
 
     private static void Block(StringBuilder text, string attributes, string content) =>
