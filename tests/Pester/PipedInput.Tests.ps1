@@ -147,9 +147,9 @@ Describe 'Invoke-MixtralChat with piped input' {
         }
 
         It 'redacts a key that sits in the failing command line, and says so' {
-            function Connect-Service { param([string] $ApiKey) throw 'The service refused the connection.' }
+            function Connect-Service { [CmdletBinding()] param([string] $ApiKey) Write-Error 'The service refused the connection.' }
             $key = 'sk-live-9f8e7d6c5b4a39281706ABCDEFabcdef'
-            try { Connect-Service -ApiKey 'sk-live-9f8e7d6c5b4a39281706ABCDEFabcdef' } catch { $failure = $_ }
+            Connect-Service -ApiKey 'sk-live-9f8e7d6c5b4a39281706ABCDEFabcdef' -ErrorAction SilentlyContinue -ErrorVariable failure
             $failure | Invoke-MixtralChat 'Why?' | Out-Null
             $body = (Get-ChatRequest)[-1].body
             $body | Should -Not -Match $key

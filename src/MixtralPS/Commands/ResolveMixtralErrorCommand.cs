@@ -1,10 +1,12 @@
 using System.Collections;
 using System.Management.Automation;
+using MixtralPS.Chat;
 using MixtralPS.Completion;
 using MixtralPS.Core.Chat;
 using MixtralPS.Core.Configuration;
 using MixtralPS.Core.Input;
 using MixtralPS.Core.Models;
+using MixtralPS.Core.Tools;
 using MixtralPS.Infrastructure;
 using MixtralPS.Input;
 
@@ -141,39 +143,11 @@ public sealed class ResolveMixtralErrorCommand : MixtralApiCmdlet
         }
     }
 
-    /// <summary>Writes the answer to the console as it comes and returns the whole response; a line cut by a failure is ended.</summary>
-    private ChatResponse RunStreamed(List<ChatMessage> messages)
-    {
-        var wroteText = false;
-        try
-        {
-            foreach (var update in Pump(ct => chat.StreamAsync(options, messages, ct)))
-            {
-                if (update.Text.Length > 0)
-                {
-                    Host.UI.Write(update.Text);
-                    wroteText = true;
-                }
-
-                if (update.Final is { } final)
-                {
-                    if (wroteText)
-                    {
-                        Host.UI.WriteLine();
-                    }
-
-                    return final;
-                }
-            }
-        }
-        catch (Exception) when (wroteText && !StopToken.IsCancellationRequested)
-        {
-            Host.UI.WriteLine();
-            throw;
-        }
-
-        throw new InvalidOperationException("The stream ended without a final response.");
-    }
+    /// <summary>Writes the answer to the console as it comes (the writer Invoke-MixtralChat uses) and returns the whole response.</summary>
+    private ChatResponse RunStreamed(List<ChatMessage> messages) =>
+        new ChatUpdateWriter(this, StopToken).Show(
+            Pump(ct => chat.StreamAsync(options, messages, ct)).Select(u => new ToolLoopUpdate(u.Text, null, u.Final)),
+            "The stream ended without a final response.");
 
     private static string FirstLine(string text)
     {
