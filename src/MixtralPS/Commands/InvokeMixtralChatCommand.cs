@@ -30,7 +30,7 @@ public enum ChatResponseFormat
 /// <remarks>ShouldProcess covers each request (-WhatIf shows what would be sent and sends nothing) and each tool run.</remarks>
 [Cmdlet(VerbsLifecycle.Invoke, "MixtralChat", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ChatResponse))]
-public sealed partial class InvokeMixtralChatCommand : MixtralApiCmdlet
+public sealed partial class InvokeMixtralChatCommand : ChatCmdlet
 {
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -47,11 +47,6 @@ public sealed partial class InvokeMixtralChatCommand : MixtralApiCmdlet
     /// <summary>Earlier messages of the conversation (for example a response's History).</summary>
     [Parameter]
     public ChatMessage[]? History { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(ChatModelCompleter))]
-    public string? Model { get; set; }
 
     [Parameter]
     [ValidateRange(0.0, 1.5)]
@@ -130,7 +125,6 @@ public sealed partial class InvokeMixtralChatCommand : MixtralApiCmdlet
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = 4;
 
-    private ChatService chat = null!;
     private ChatOptions options = null!;
     private ToolSet? tools;
     private ToolLoop? toolLoop;
@@ -144,7 +138,6 @@ public sealed partial class InvokeMixtralChatCommand : MixtralApiCmdlet
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        chat = new ChatService(Client);
         System.Text.Json.JsonElement? schema = null;
         if (JsonSchema is not null)
         {
@@ -173,7 +166,7 @@ public sealed partial class InvokeMixtralChatCommand : MixtralApiCmdlet
         writer = new ChatUpdateWriter(this, StopToken);
         options = new ChatOptions
         {
-            Model = Model ?? MixtralEnvironment.ChatModel,
+            Model = ChatModel,
             Temperature = Temperature,
             TopP = TopP,
             MaxTokens = MaxTokens,
@@ -191,7 +184,7 @@ public sealed partial class InvokeMixtralChatCommand : MixtralApiCmdlet
         {
             dispatcher = new PipelineThreadDispatcher();
             var executor = new PowerShellToolExecutor(this, tools.ByName, InvokeTools, dispatcher);
-            toolLoop = new ToolLoop(chat, executor, new ToolLoopSettings { MaxRounds = MaxToolRounds });
+            toolLoop = new ToolLoop(Chat, executor, new ToolLoopSettings { MaxRounds = MaxToolRounds });
         }
     }
 
@@ -309,7 +302,7 @@ public sealed partial class InvokeMixtralChatCommand : MixtralApiCmdlet
         {
             var response = toolLoop is not null ? RunTools(request.Messages, request.Sources)
                 : Stream ? RunStreamed(request.Messages, request.Sources)
-                : Run(ct => chat.CompleteAsync(options, request.Messages, ct, request.Sources));
+                : Run(ct => Chat.CompleteAsync(options, request.Messages, ct, request.Sources));
             WriteResponse(response, null);
         }
         catch (PipelineStoppedException)
@@ -334,7 +327,7 @@ public sealed partial class InvokeMixtralChatCommand : MixtralApiCmdlet
     }
 
     private ChatResponse RunStreamed(List<ChatMessage> messages, IReadOnlyList<string>? sources) =>
-        writer.Show(Pump(ct => chat.StreamAsync(options, messages, ct, sources)).Select(u => new ToolLoopUpdate(u.Text, null, u.Final)),
+        writer.Show(Pump(ct => Chat.StreamAsync(options, messages, ct, sources)).Select(u => new ToolLoopUpdate(u.Text, null, u.Final)),
             "The stream ended without a final response.");
 
     /// <param name="input">With -Each, the piped item the answer is for (its Input property).</param>

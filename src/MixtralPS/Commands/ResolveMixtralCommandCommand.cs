@@ -17,7 +17,7 @@ namespace MixtralPS.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Resolve, "MixtralCommand", DefaultParameterSetName = SuggestSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(CommandSuggestion))]
-public sealed class ResolveMixtralCommandCommand : MixtralApiCmdlet
+public sealed class ResolveMixtralCommandCommand : ChatCmdlet
 {
     private const string SuggestSet = "Suggest";
     private const string RunSet = "Run";
@@ -27,11 +27,6 @@ public sealed class ResolveMixtralCommandCommand : MixtralApiCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [ValidateNotNullOrEmpty]
     public string Request { get; set; } = "";
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(ChatModelCompleter))]
-    public string? Model { get; set; }
 
     /// <summary>Runs a valid command in this session after confirmation, writing its output instead of the suggestion.</summary>
     [Parameter(Mandatory = true, ParameterSetName = RunSet)]
@@ -49,8 +44,8 @@ public sealed class ResolveMixtralCommandCommand : MixtralApiCmdlet
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        resolver = new CommandResolver(new ChatService(Client));
-        options = CommandPrompt.Options(Model ?? MixtralEnvironment.ChatModel);
+        resolver = new CommandResolver(Chat);
+        options = CommandPrompt.Options(ChatModel);
         var version = (SessionState.PSVariable.GetValue("PSVersionTable") as Hashtable)?["PSVersion"]?.ToString() ?? "7";
         context = CommandContext.ForThisComputer(version);
         WriteVerbose($"Model {options.Model}; asking for a command for {context.Platform}, PowerShell {context.PowerShellVersion}.");

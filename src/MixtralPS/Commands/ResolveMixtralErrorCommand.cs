@@ -20,7 +20,7 @@ namespace MixtralPS.Commands;
 /// <remarks>ShouldProcess covers the request: -WhatIf tells how much would be sent, and sends nothing.</remarks>
 [Cmdlet(VerbsDiagnostic.Resolve, "MixtralError", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(ChatResponse))]
-public sealed class ResolveMixtralErrorCommand : MixtralApiCmdlet
+public sealed class ResolveMixtralErrorCommand : ChatCmdlet
 {
     /// <summary>An ErrorRecord ($Error[0], $_ in a catch block, -ErrorVariable) or an exception; each is one question.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true)]
@@ -28,22 +28,15 @@ public sealed class ResolveMixtralErrorCommand : MixtralApiCmdlet
     public object? InputObject { get; set; }
 
     [Parameter]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(ChatModelCompleter))]
-    public string? Model { get; set; }
-
-    [Parameter]
     public SwitchParameter Stream { get; set; }
 
-    private ChatService chat = null!;
     private ChatOptions options = null!;
     private bool received;
 
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        chat = new ChatService(Client);
-        options = new ChatOptions { Model = Model ?? MixtralEnvironment.ChatModel };
+        options = new ChatOptions { Model = ChatModel };
         WriteVerbose($"Model {options.Model}.");
     }
 
@@ -131,7 +124,7 @@ public sealed class ResolveMixtralErrorCommand : MixtralApiCmdlet
     {
         try
         {
-            WriteObject(Stream ? RunStreamed(messages) : Run(ct => chat.CompleteAsync(options, messages, ct)));
+            WriteObject(Stream ? RunStreamed(messages) : Run(ct => Chat.CompleteAsync(options, messages, ct)));
         }
         catch (PipelineStoppedException)
         {
@@ -146,7 +139,7 @@ public sealed class ResolveMixtralErrorCommand : MixtralApiCmdlet
     /// <summary>Writes the answer to the console as it comes (the writer Invoke-MixtralChat uses) and returns the whole response.</summary>
     private ChatResponse RunStreamed(List<ChatMessage> messages) =>
         new ChatUpdateWriter(this, StopToken).Show(
-            Pump(ct => chat.StreamAsync(options, messages, ct)).Select(u => new ToolLoopUpdate(u.Text, null, u.Final)),
+            Pump(ct => Chat.StreamAsync(options, messages, ct)).Select(u => new ToolLoopUpdate(u.Text, null, u.Final)),
             "The stream ended without a final response.");
 
     private static string FirstLine(string text)
