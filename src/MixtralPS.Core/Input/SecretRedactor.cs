@@ -25,6 +25,13 @@ public static partial class SecretRedactor
     // ending in the pattern keeps other names from taking the text a secret's name sits in (https://x/?api_key=).
     private const string SecretName = """(?<name>[A-Za-z_][A-Za-z0-9_.\-]*)(?<=(?i:password|passwd|passphrase|secrets?|token|credentials?|key|pwd|pass))""";
 
+    /// <summary>Words that follow a parameter's name in prose ("when -ApiKey is not given"), not values.</summary>
+    private static readonly HashSet<string> ProseWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "is", "are", "was", "and", "or", "the", "a", "an", "to", "of", "in", "on", "with", "for", "not", "as", "at", "when", "if",
+        "from", "by", "that", "which", "parameter", "takes", "wins", "overrides", "must", "can", "may", "does", "do", "has", "gives",
+    };
+
     private static readonly Rule[] Rules =
     [
         new(AuthorizationHeader(), (m, _) => m.Groups["scheme"].Success || LooksLikeCredential(m.Groups["value"].Value)),
@@ -32,7 +39,7 @@ public static partial class SecretRedactor
         new(UrlPassword(), null),
         new(ConnectionStringPassword(), null),
         new(SecureStringLiteral(), null),
-        new(NamedParameter(), (m, _) => SecretNames.IsSecret(m.Groups["name"].Value)),
+        new(NamedParameter(), (m, _) => SecretNames.IsSecret(m.Groups["name"].Value) && !ProseWords.Contains(m.Groups["value"].Value)),
         new(VariableAssignment(), (m, _) => SecretNames.IsSecret(m.Groups["name"].Value)),
         new(NameValue(), NameValueIsSecret),
         new(KeyShape(), null),
@@ -82,6 +89,17 @@ public static partial class SecretRedactor
 
         var value = match.Groups["value"];
         var quotedValue = value.Index > 0 && text[value.Index - 1] is '\'' or '"';
+        if (!quotedValue && (IsCode(value, text) || ProseWords.Contains(value.Value)))
+        {
+            return false;
+        }
+
+        if (match.Groups["name"].Value.Equals("key", StringComparison.OrdinalIgnoreCase) && !LooksLikeKey(value.Value))
+        {
+            // "key" alone names a column or a dictionary entry as often as a secret: WHERE key='generation'.
+            return false;
+        }
+
         if (match.Groups["sep"].Value != ":" || quotedValue || match.Groups["q"].Length > 0)
         {
             return true;
@@ -95,6 +113,42 @@ public static partial class SecretRedactor
 
         return i < 0 || text[i] is '\n' or '\r' || (i == match.Index - 1 && text[i] is '\'' or '"');
     }
+
+    /// <summary>
+    /// A bare value that reads as code rather than a literal: a keyword, a member access, or a name followed by a call,
+    /// an index or the end of an argument or statement (var token = tokens[i]; ApiKey = Key, ...; token = default).
+    /// Piped diffs and source files are full of these, and a secret written in code is quoted.
+    /// </summary>
+    private static bool IsCode(Group value, string text)
+    {
+        if (CodeKeywords.Contains(value.Value) || value.ValueSpan.IndexOf('.') is > 0 and var dot && dot < value.Length - 1)
+        {
+            return true;
+        }
+
+        var after = value.Index + value.Length;
+        while (after < text.Length && text[after] is ' ' or '\t')
+        {
+            after++;
+        }
+
+        return after < text.Length && text[after] is '(' or '[' or '.' or ';' or ',' or ')' or '}';
+    }
+
+    private static readonly HashSet<string> CodeKeywords = new(StringComparer.Ordinal)
+    {
+        "default", "null", "true", "false", "this", "new", "none", "None", "nil", "undefined", "await", "base", "self", "value", "Nothing",
+    };
+
+    /// <summary>A value that could be a key rather than a word: long, or mixing letters with digits.</summary>
+    private static bool LooksLikeKey(string value) =>
+        value.Length >= 16 || (value.Length >= 8 && value.Any(char.IsAsciiDigit) && value.Any(char.IsAsciiLetter));
+
+    /// <summary>Documentation's stand-ins for a secret (&lt;your key&gt;, ***, ...) are no secret.</summary>
+    private static bool IsPlaceholder(ReadOnlySpan<char> value) =>
+        (value[0] == '<' && value.Contains('>'))
+        || (value.Length is >= 3 and <= 40 && value.IndexOfAnyExcept("*x.…") < 0)
+        || value.Contains("your", StringComparison.OrdinalIgnoreCase);
 
     private sealed record Rule(Regex Pattern, Func<Match, string, bool>? Accept)
     {
@@ -117,7 +171,7 @@ public static partial class SecretRedactor
 
                 var value = m.Groups["value"];
                 if (!value.Success || value.Length == 0 || value.ValueSpan.SequenceEqual(Placeholder)
-                    || value.ValueSpan[0] == '$' || (Accept is not null && !Accept(m, text)))
+                    || value.ValueSpan[0] == '$' || IsPlaceholder(value.ValueSpan) || (Accept is not null && !Accept(m, text)))
                 {
                     at = Math.Max(m.Index + 1, value.Success ? value.Index : 0);
                     continue;

@@ -79,6 +79,29 @@ public sealed class SecretRedactorTests
     [InlineData("ParameterBindingValidationException1 SystemManagementAutomationRuntime2x")]
     public void Leaves_ordinary_text_alone(string text) => AssertRedacts(text, text);
 
+    // Piped diffs and source files: names like secrets with code, not literals, as their values.
+    [Theory]
+    [InlineData("+    var token = tokens[index];")]
+    [InlineData("public Task RunAsync(CancellationToken cancellationToken = default)")]
+    [InlineData("new Options { ApiKey = Key, Timeout = t };")]
+    [InlineData("var key = entry.Key.ToString() ?? \"\";")]
+    [InlineData("var token = context.CancellationToken;")]
+    [InlineData("Key = ResolveKey();")]
+    [InlineData("command.CommandText = \"SELECT value FROM meta WHERE key='generation'\";")]
+    [InlineData("const client = new Client({ apiKey: process.env.MISTRAL_API_KEY, token: tokens[0] });")]
+    [InlineData("PS> $env:MISTRAL_API_KEY = '<your key>'")]
+    [InlineData("Get-MixtralModel [-ApiKey <securestring>] [-Endpoint <string>]")]
+    [InlineData("password: ********")]
+    [InlineData("MISTRAL_API_KEY: the API key, used when -ApiKey is not given; -Token or -Password may be passed instead.")]
+    public void Leaves_code_and_placeholders_alone(string text) => AssertRedacts(text, text);
+
+    [Theory]
+    [InlineData("[db]\npassword = hunter2\n", $"[db]\npassword = {R}\n")]
+    [InlineData("client(api_key='abc123')", $"client(api_key='{R}')")]
+    [InlineData("WHERE key='sk9f8e7d6c5b4a'", $"WHERE key='{R}'")]
+    public void Still_hides_literals_beside_code(string text, string expected) => AssertRedacts(text, expected);
+
+
     [Fact]
     public void Hides_a_key_in_a_failing_command_line_and_its_position_message()
     {
