@@ -34,6 +34,12 @@ public sealed class ChatOptions
 
     public bool? ParallelToolCalls { get; init; }
 
+    /// <summary>"reasoning" for reasoning models' own system prompt (the API's prompt_mode); null leaves it out.</summary>
+    public string? PromptMode { get; init; }
+
+    /// <summary>Text the answer is expected to resemble, such as the file being edited (the API's prediction).</summary>
+    public string? Prediction { get; init; }
+
     public bool WantsJson => JsonObject || JsonSchema is not null;
 
     public ChatCompletionRequest ToRequest(IEnumerable<ChatMessage> messages) => new()
@@ -56,5 +62,7 @@ public sealed class ChatOptions
         Tools = Tools is { Count: > 0 } ? Tools.ToList() : null,
         ToolChoice = ToolChoice,
         ParallelToolCalls = ParallelToolCalls,
+        PromptMode = PromptMode,
+        Prediction = Prediction is null ? null : new Prediction { Content = Prediction },
     };
 }

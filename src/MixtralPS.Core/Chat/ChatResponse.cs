@@ -14,6 +14,12 @@ public sealed class ChatResponse
 
     public string Model { get; init; } = "";
 
+    /// <summary>A reasoning model's thinking, apart from the answer in <see cref="Content"/>; null when there was none.</summary>
+    public string? Thinking { get; init; }
+
+    /// <summary>The answer as the API's content chunks when it came as more than text (thinking, references); else null.</summary>
+    public IReadOnlyList<ContentChunk>? Parts { get; init; }
+
     public string? FinishReason { get; init; }
 
     /// <summary>Tokens used; after a tool conversation, by all of its requests together.</summary>
@@ -48,6 +54,8 @@ public sealed class ChatResponse
     {
         Content = Content,
         Model = Model,
+        Thinking = Thinking,
+        Parts = Parts,
         FinishReason = FinishReason,
         Usage = usage,
         History = history ?? History,

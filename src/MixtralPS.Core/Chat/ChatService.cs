@@ -6,8 +6,8 @@ using MixtralPS.Core.Tools;
 
 namespace MixtralPS.Core.Chat;
 
-/// <summary>One piece of a streamed answer: text as it arrives, and at the end the whole response.</summary>
-public sealed record ChatStreamUpdate(string Text, ChatResponse? Final);
+/// <summary>One piece of a streamed answer: text (and a reasoning model's thinking) as it arrives, and at the end the whole response.</summary>
+public sealed record ChatStreamUpdate(string Text, ChatResponse? Final, string Thinking = "");
 
 /// <summary>Runs chat turns: builds the request, calls the API, and turns the answer into a <see cref="ChatResponse"/>.</summary>
 public sealed class ChatService
@@ -64,7 +64,7 @@ public sealed class ChatService
         var choice = completion.Choices.FirstOrDefault()
             ?? throw new MistralException(MistralErrorKind.Protocol, "The chat completion had no choices.");
         var message = choice.Message ?? ChatMessage.Assistant("");
-        return Finish(options, messages, message.Content ?? "", message.ToolCalls ?? [], choice.FinishReason,
+        return Finish(options, messages, message.Content ?? "", message.Parts, message.ToolCalls ?? [], choice.FinishReason,
             completion.Model, completion.Usage, completion.Id, completion.Created, streamed: false, sources);
     }
 
@@ -74,6 +74,13 @@ public sealed class ChatService
     {
         var request = options.ToRequest(messages);
         var accumulator = new ChatStreamAccumulator();
+        var prefix = AnswerPrefix.Of(messages);
+        if (prefix is not null)
+        {
+            // The answer starts with the prefix whether or not the server repeats it; the console shows it once.
+            yield return new ChatStreamUpdate(prefix.Text, null);
+        }
+
         await using var chunks = client.StreamChatCompletionAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (true)
         {
@@ -109,24 +116,38 @@ public sealed class ChatService
             }
 
             var text = accumulator.Add(step.Chunk);
-            if (text.Length > 0)
+            text = prefix?.Filter(text) ?? text;
+            if (text.Length > 0 || accumulator.LastThinking.Length > 0)
             {
-                yield return new ChatStreamUpdate(text, null);
+                yield return new ChatStreamUpdate(text, null, accumulator.LastThinking);
             }
         }
 
-        yield return new ChatStreamUpdate("", Finish(options, messages, accumulator.Content, accumulator.ToolCalls(),
+        if (prefix?.Flush() is { Length: > 0 } held)
+        {
+            yield return new ChatStreamUpdate(held, null);
+        }
+
+        yield return new ChatStreamUpdate("", Finish(options, messages, accumulator.Content, accumulator.Parts(), accumulator.ToolCalls(),
             accumulator.FinishReason, accumulator.Model, accumulator.Usage, accumulator.Id, accumulator.Created, streamed: true, sources));
     }
 
     private static ChatResponse Finish(
-        ChatOptions options, IReadOnlyList<ChatMessage> messages, string content, List<ToolCall> toolCalls, string? finishReason,
-        string? model, UsageInfo? usage, string? id, long? created, bool streamed, IReadOnlyList<string>? sources)
+        ChatOptions options, IReadOnlyList<ChatMessage> messages, string content, IReadOnlyList<ContentChunk>? parts, List<ToolCall> toolCalls,
+        string? finishReason, string? model, UsageInfo? usage, string? id, long? created, bool streamed, IReadOnlyList<string>? sources)
     {
-        var history = new List<ChatMessage>(messages) { ChatMessage.Assistant(content, toolCalls) };
+        var prefix = AnswerPrefix.Of(messages);
+        content = prefix?.Complete(content) ?? content;
+
+        // The answer replaces the prefix message it started from; its chunks (thinking, references) are kept for the API.
+        var answer = ChatMessage.Assistant(content, toolCalls);
+        answer.Parts = parts is null ? null : [.. parts.Where(p => p is not TextChunk), new TextChunk(content)];
+        var history = new List<ChatMessage>(prefix is null ? messages : messages.Take(messages.Count - 1)) { answer };
         return new ChatResponse
         {
             Content = content,
+            Thinking = answer.Thinking,
+            Parts = answer.Parts,
             Model = string.IsNullOrEmpty(model) ? options.Model : model,
             FinishReason = finishReason,
             Usage = usage ?? new UsageInfo(),

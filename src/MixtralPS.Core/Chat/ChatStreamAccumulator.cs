@@ -7,6 +7,9 @@ namespace MixtralPS.Core.Chat;
 public sealed class ChatStreamAccumulator
 {
     private readonly StringBuilder content = new();
+    private readonly StringBuilder thinking = new();
+    private readonly List<ContentChunk> otherParts = [];
+    private string? thinkingSignature;
     private readonly SortedDictionary<int, ToolCallBuilder> toolCalls = [];
 
     public string? Id { get; private set; }
@@ -25,6 +28,34 @@ public sealed class ChatStreamAccumulator
 
     public string Content => content.ToString();
 
+    /// <summary>A reasoning model's thinking so far (ThinkChunks of the deltas), apart from the answer.</summary>
+    public string Thinking => thinking.ToString();
+
+    /// <summary>The thinking carried by the chunk added last.</summary>
+    public string LastThinking { get; private set; } = "";
+
+    /// <summary>
+    /// The answer's content as chunks when the deltas came as chunks with more than text (thinking, references,
+    /// unknown types), so that history sends back what the API needs; null for a plain text answer.
+    /// </summary>
+    public IReadOnlyList<ContentChunk>? Parts()
+    {
+        if (thinking.Length == 0 && otherParts.Count == 0)
+        {
+            return null;
+        }
+
+        var parts = new List<ContentChunk>();
+        if (thinking.Length > 0)
+        {
+            parts.Add(new ThinkChunk([new TextChunk(thinking.ToString())], thinkingSignature));
+        }
+
+        parts.AddRange(otherParts);
+        parts.Add(new TextChunk(content.ToString()));
+        return parts;
+    }
+
     /// <summary>Adds one chunk and returns the text it carried for the first choice (empty if none).</summary>
     public string Add(CompletionChunk chunk)
     {
@@ -38,6 +69,7 @@ public sealed class ChatStreamAccumulator
         }
 
         var text = "";
+        LastThinking = "";
         foreach (var choice in chunk.Choices.Where(c => c.Index == 0))
         {
             if (choice.FinishReason is not null)
@@ -54,6 +86,23 @@ public sealed class ChatStreamAccumulator
             {
                 content.Append(delta.Content);
                 text += delta.Content;
+            }
+
+            foreach (var part in delta.Parts ?? [])
+            {
+                switch (part)
+                {
+                    case ThinkChunk think:
+                        thinking.Append(think.Text);
+                        LastThinking += think.Text;
+                        thinkingSignature = think.Signature ?? thinkingSignature;
+                        break;
+                    case TextChunk:
+                        break;
+                    default:
+                        otherParts.Add(part);
+                        break;
+                }
             }
 
             foreach (var call in delta.ToolCalls ?? [])

@@ -1,44 +1,31 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MixtralPS.Core.Models;
 
 namespace MixtralPS.Core.Json;
 
 /// <summary>
-/// Message content is a string, null, or an array of content chunks. Requests always send a string;
-/// responses from some models (reasoning, vision) send chunks, of which the text chunks are the answer.
+/// Message content is a string, null, or an array of content chunks (in requests with images or documents, in
+/// answers and stream deltas of reasoning and vision models). Text chunks make the message's text; every chunk is
+/// kept, so that what came is what goes back.
 /// </summary>
-public sealed class MessageContentConverter : JsonConverter<string?>
+public sealed class MessageContentConverter : JsonConverter<MessageContent>
 {
     public override bool HandleNull => true;
 
-    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override MessageContent Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.Null:
-                return null;
+                return default;
             case JsonTokenType.String:
-                return reader.GetString();
+                return new MessageContent(reader.GetString(), null);
             case JsonTokenType.StartArray:
                 using (var doc = JsonDocument.ParseValue(ref reader))
                 {
-                    var text = new StringBuilder();
-                    foreach (var chunk in doc.RootElement.EnumerateArray())
-                    {
-                        if (chunk.ValueKind == JsonValueKind.String)
-                        {
-                            text.Append(chunk.GetString());
-                        }
-                        else if (chunk.ValueKind == JsonValueKind.Object
-                            && chunk.TryGetProperty("type", out var type) && type.ValueEquals("text")
-                            && chunk.TryGetProperty("text", out var part) && part.ValueKind == JsonValueKind.String)
-                        {
-                            text.Append(part.GetString());
-                        }
-                    }
-
-                    return text.ToString();
+                    var parts = ContentChunkReader.ReadArray(doc.RootElement);
+                    return new MessageContent(string.Concat(parts.OfType<TextChunk>().Select(t => t.Text)), parts);
                 }
 
             default:
@@ -46,15 +33,19 @@ public sealed class MessageContentConverter : JsonConverter<string?>
         }
     }
 
-    public override void Write(Utf8JsonWriter writer, string? value, JsonSerializerOptions options)
+    public override void Write(Utf8JsonWriter writer, MessageContent value, JsonSerializerOptions options)
     {
-        if (value is null)
+        if (value.Parts is { } parts)
+        {
+            ContentChunkReader.Write(writer, parts);
+        }
+        else if (value.Text is null)
         {
             writer.WriteNullValue();
         }
         else
         {
-            writer.WriteStringValue(value);
+            writer.WriteStringValue(value.Text);
         }
     }
 }

@@ -51,9 +51,26 @@ public sealed class ChatCompletionRequest
 
     [JsonPropertyName("safe_prompt")]
     public bool? SafePrompt { get; set; }
+
+    /// <summary>The API's MistralPromptMode: "reasoning" gives reasoning models their reasoning system prompt.</summary>
+    [JsonPropertyName("prompt_mode")]
+    public string? PromptMode { get; set; }
+
+    [JsonPropertyName("prediction")]
+    public Prediction? Prediction { get; set; }
 }
 
 /// <summary>The API's ResponseFormat: "text", "json_object" or "json_schema" with a JsonSchema.</summary>
+/// <summary>The API's Prediction: text the answer is expected to resemble (an edited file), which speeds up generating it.</summary>
+public sealed class Prediction
+{
+    [JsonPropertyName("type")]
+    public string Type { get; set; } = "content";
+
+    [JsonPropertyName("content")]
+    public string Content { get; set; } = "";
+}
+
 public sealed class ResponseFormat
 {
     public const string Text = "text";

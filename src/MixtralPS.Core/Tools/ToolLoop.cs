@@ -48,9 +48,9 @@ public sealed class ToolLoop
             {
                 await foreach (var update in chat.StreamAsync(options, history, cancellationToken, sources).ConfigureAwait(false))
                 {
-                    if (update.Text.Length > 0)
+                    if (update.Text.Length > 0 || update.Thinking.Length > 0)
                     {
-                        yield return ToolLoopUpdate.Streamed(update.Text);
+                        yield return new ToolLoopUpdate(update.Text, null, null, update.Thinking);
                     }
 
                     response = update.Final ?? response;

@@ -7,8 +7,19 @@ namespace MixtralPS.Chat;
 /// Writes a chat as it happens: streamed text to the console as it comes, each tool run on a line of its own, and
 /// hands back the final response. The stream path and the tool loop both write through it, so text shows once.
 /// </summary>
-internal sealed class ChatUpdateWriter(PSCmdlet cmdlet, CancellationToken stopToken)
+internal sealed class ChatUpdateWriter(PSCmdlet cmdlet, CancellationToken stopToken, bool showThinking = false)
 {
+    /// <summary>A reasoning model's thinking, dimmed where the console can, so that the answer stands out.</summary>
+    public void ShowThinking(string thinking)
+    {
+        var ui = cmdlet.Host.UI;
+        ui.Write(ui.SupportsVirtualTerminal ? $"\u001b[2m{thinking}\u001b[22m" : thinking);
+        if (!thinking.EndsWith('\n'))
+        {
+            ui.WriteLine();
+        }
+    }
+
     /// <summary>Writes the updates and returns the final response. A partial line left by a failure is ended, so the error starts on a line of its own.</summary>
     public Core.Chat.ChatResponse Show(IEnumerable<ToolLoopUpdate> updates, string endedWithout)
     {
@@ -16,8 +27,22 @@ internal sealed class ChatUpdateWriter(PSCmdlet cmdlet, CancellationToken stopTo
         var wroteText = false;
         try
         {
+            var thinking = false;
             foreach (var update in updates)
             {
+                if (showThinking && update.Thinking.Length > 0)
+                {
+                    ui.Write(ui.SupportsVirtualTerminal ? $"\u001b[2m{update.Thinking}\u001b[22m" : update.Thinking);
+                    thinking = wroteText = true;
+                }
+
+                if (thinking && update.Text.Length > 0)
+                {
+                    // The answer starts on a line of its own after the thinking.
+                    ui.WriteLine();
+                    thinking = false;
+                }
+
                 if (update.Text.Length > 0)
                 {
                     ui.Write(update.Text);

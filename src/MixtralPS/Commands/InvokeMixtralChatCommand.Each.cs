@@ -37,9 +37,10 @@ public sealed partial class InvokeMixtralChatCommand
 
     private void AskEach(PipedInput piped)
     {
-        var request = piped.Context is { } chunk ? Prepare(History, [], [chunk], InputObject)
-            : piped.History is { } history ? Prepare(history, [], [], InputObject)
-            : Prepare(History, [piped.Item!], [], InputObject);
+        var request = piped.Context is { } chunk ? Prepare(History, [], [chunk], [], InputObject)
+            : piped.History is { } history ? Prepare(history, [], [], [], InputObject)
+            : piped.Attachment is { } attachment ? Prepare(History, [], [], [attachment], InputObject)
+            : Prepare(History, [piped.Item!], [], [], InputObject);
         if (request is null)
         {
             return;

@@ -133,6 +133,7 @@ public sealed partial class InvokeMixtralChatCommand : ChatCmdlet
     private ChatUpdateWriter writer = null!;
     private readonly List<PipedItem> items = [];
     private readonly List<RagContextChunk> context = [];
+    private readonly List<ContentChunk> pipedAttachments = [];
     private IReadOnlyList<ChatMessage>? continued;
 
     protected override void BeginProcessing()
@@ -162,8 +163,9 @@ public sealed partial class InvokeMixtralChatCommand : ChatCmdlet
 
         ReadTools();
         CheckEach();
+        ReadAttachments();
         input = new PipedInputReader(this, InputFormat);
-        writer = new ChatUpdateWriter(this, StopToken);
+        writer = new ChatUpdateWriter(this, StopToken, ShowThinking);
         options = new ChatOptions
         {
             Model = ChatModel,
@@ -178,6 +180,8 @@ public sealed partial class InvokeMixtralChatCommand : ChatCmdlet
             Tools = tools?.Definitions,
             ToolChoice = ToolChoice is null ? null : CreateToolChoice(),
             ParallelToolCalls = MyInvocation.BoundParameters.ContainsKey(nameof(ParallelToolCalls)) ? ParallelToolCalls.IsPresent : null,
+            PromptMode = PromptMode,
+            Prediction = Prediction,
         };
         WriteVerbose($"Model {options.Model}.");
         if (tools is not null && InvokeTools != ToolInvocationMode.None)
@@ -190,7 +194,17 @@ public sealed partial class InvokeMixtralChatCommand : ChatCmdlet
 
     protected override void ProcessRecord()
     {
-        var piped = input.Read(InputObject);
+        PipedInput piped;
+        try
+        {
+            piped = input.Read(InputObject);
+        }
+        catch (AttachmentException ex)
+        {
+            WriteError(new ErrorRecord(ex, ErrorIdPrefix + "InvalidAttachment", ErrorCategory.InvalidData, InputObject));
+            return;
+        }
+
         if (Each && !piped.IsEmpty)
         {
             if (piped.Item is PipedText { Text: var text } && string.IsNullOrWhiteSpace(text))
@@ -215,6 +229,10 @@ public sealed partial class InvokeMixtralChatCommand : ChatCmdlet
         {
             items.Add(item);
         }
+        else if (piped.Attachment is { } attachment)
+        {
+            pipedAttachments.Add(attachment);
+        }
     }
 
     protected override void EndProcessing()
@@ -229,11 +247,11 @@ public sealed partial class InvokeMixtralChatCommand : ChatCmdlet
         {
             FinishEach();
         }
-        else if (items.Count == 0 && context.Count == 0 && continued is null && MyInvocation.ExpectingInput)
+        else if (items.Count == 0 && context.Count == 0 && continued is null && pipedAttachments.Count == 0 && MyInvocation.ExpectingInput)
         {
             WriteWarning("Nothing came down the pipeline (or only blank lines; did Find-RagContext find no context?), so nothing was asked.");
         }
-        else if (Prepare(continued ?? History, items, context, InputObject) is { } request)
+        else if (Prepare(continued ?? History, items, context, pipedAttachments, InputObject) is { } request)
         {
             Ask(request);
         }
@@ -245,10 +263,12 @@ public sealed partial class InvokeMixtralChatCommand : ChatCmdlet
     /// The request for one question: the instruction and the piped data fitted to the model, grounded in context
     /// chunks when there are any. Null when there is nothing to ask, or -WhatIf only shows it.
     /// </summary>
-    private ChatRequest? Prepare(IReadOnlyList<ChatMessage>? history, IReadOnlyList<PipedItem> data, IReadOnlyList<RagContextChunk> chunks, object? target)
+    private ChatRequest? Prepare(
+        IReadOnlyList<ChatMessage>? history, IReadOnlyList<PipedItem> data, IReadOnlyList<RagContextChunk> chunks, IReadOnlyList<ContentChunk> attached, object? target)
     {
         var instruction = chunks.Count > 0 ? Message ?? chunks[0].Query : Message;
-        if (string.IsNullOrWhiteSpace(instruction) && data.Count == 0)
+        attached = [.. attachments, .. attached];
+        if (string.IsNullOrWhiteSpace(instruction) && data.Count == 0 && attached.Count == 0)
         {
             var noMessage = new ErrorRecord(
                 new ArgumentException("Give a message: Invoke-MixtralChat 'your question', or pipe text into the command."),
@@ -264,8 +284,8 @@ public sealed partial class InvokeMixtralChatCommand : ChatCmdlet
 
         var earlier = ChatService.BuildMessages(history, SystemPrompt, chunks.Count > 0 ? string.Join("\n", chunks.Select(c => c.Text)) : null);
         var plan = Run(ct => ChatInputPlan.CreateAsync(options, earlier, instruction, data, InputFormat, MaxInputTokens,
-            (model, token) => ModelContextLengths.GetAsync(Client, model, token), ct));
-        if (string.IsNullOrWhiteSpace(plan.Prompt.Message) || (plan.Prompt.ItemsSent == 0 && plan.Prompt.ItemsTotal > 0))
+            async (model, token) => (await ModelCards.GetAsync(Client, model, token).ConfigureAwait(false))?.MaxContextLength, ct));
+        if ((string.IsNullOrWhiteSpace(plan.Prompt.Message) && attached.Count == 0) || (plan.Prompt.ItemsSent == 0 && plan.Prompt.ItemsTotal > 0))
         {
             WriteError(new ErrorRecord(
                 new ArgumentException(plan.Prompt.ItemsTotal == 0 ? "The message is empty; give a question or text to send."
@@ -274,7 +294,7 @@ public sealed partial class InvokeMixtralChatCommand : ChatCmdlet
             return null;
         }
 
-        var description = plan.Describe(options.Model);
+        var description = plan.Describe(options.Model) + (attached.Count == 0 ? "" : $", {attached.Count} attachment{(attached.Count == 1 ? "" : "s")} ({string.Join(", ", attached)})");
         WriteVerbose(description + (plan.Prompt.Redactions > 0 ? $"; {plan.Prompt.Redactions} secret-looking values redacted." : "."));
         if (plan.CutWarning() is { } cut)
         {
@@ -286,14 +306,15 @@ public sealed partial class InvokeMixtralChatCommand : ChatCmdlet
             return null;
         }
 
+        WarnIfNoVision(attached);
         if (chunks.Count == 0)
         {
-            return new ChatRequest(ChatService.BuildMessages(history, SystemPrompt, plan.Prompt.Message), instruction ?? plan.Prompt.Message, null);
+            return new ChatRequest(Messages(history, plan.Prompt.Message, attached), instruction ?? plan.Prompt.Message, null);
         }
 
         var (grounded, sources) = GroundedPrompt.WithSources(plan.Prompt.Message, chunks);
         WriteVerbose($"Grounding the answer in {chunks.Count} chunks from {sources.Count} sources.");
-        return new ChatRequest(ChatService.BuildMessages(history, SystemPrompt, grounded), instruction!, sources);
+        return new ChatRequest(Messages(history, grounded, attached), instruction!, sources);
     }
 
     private void Ask(ChatRequest request)
@@ -327,7 +348,7 @@ public sealed partial class InvokeMixtralChatCommand : ChatCmdlet
     }
 
     private ChatResponse RunStreamed(List<ChatMessage> messages, IReadOnlyList<string>? sources) =>
-        writer.Show(Pump(ct => Chat.StreamAsync(options, messages, ct, sources)).Select(u => new ToolLoopUpdate(u.Text, null, u.Final)),
+        writer.Show(Pump(ct => Chat.StreamAsync(options, messages, ct, sources)).Select(ToolLoopUpdate.From),
             "The stream ended without a final response.");
 
     /// <param name="input">With -Each, the piped item the answer is for (its Input property).</param>
@@ -336,6 +357,11 @@ public sealed partial class InvokeMixtralChatCommand : ChatCmdlet
         if (response.FinishReason == "length")
         {
             WriteWarning($"The answer was cut at the token limit ({response.Usage.CompletionTokens} tokens); raise -MaxTokens for a complete answer.");
+        }
+
+        if (!Stream && ShowThinking && response.Thinking is { Length: > 0 } thinking)
+        {
+            writer.ShowThinking(thinking);
         }
 
         var output = new PSObject(response);

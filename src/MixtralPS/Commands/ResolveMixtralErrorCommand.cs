@@ -139,7 +139,7 @@ public sealed class ResolveMixtralErrorCommand : ChatCmdlet
     /// <summary>Writes the answer to the console as it comes (the writer Invoke-MixtralChat uses) and returns the whole response.</summary>
     private ChatResponse RunStreamed(List<ChatMessage> messages) =>
         new ChatUpdateWriter(this, StopToken).Show(
-            Pump(ct => Chat.StreamAsync(options, messages, ct)).Select(u => new ToolLoopUpdate(u.Text, null, u.Final)),
+            Pump(ct => Chat.StreamAsync(options, messages, ct)).Select(ToolLoopUpdate.From),
             "The stream ended without a final response.");
 
     private static string FirstLine(string text)

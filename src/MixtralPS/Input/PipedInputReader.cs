@@ -7,13 +7,14 @@ using MixtralPS.Core.Chat;
 namespace MixtralPS.Input;
 
 /// <summary>What one piped object means to a chat: data to ask about, a conversation to go on with, or retrieved context.</summary>
-internal readonly record struct PipedInput(PipedItem? Item, IReadOnlyList<ChatMessage>? History, RagContextChunk? Context)
+internal readonly record struct PipedInput(PipedItem? Item, IReadOnlyList<ChatMessage>? History, RagContextChunk? Context, ContentChunk? Attachment = null)
 {
-    public bool IsEmpty => Item is null && History is null && Context is null;
+    public bool IsEmpty => Item is null && History is null && Context is null && Attachment is null;
 }
 
 /// <summary>
-/// Reads piped objects for a chat: strings and scalars as text, errors with their context, other objects as data
+/// Reads piped objects for a chat: strings and scalars as text, image and PDF files as attachments (an
+/// <see cref="AttachmentException"/> names a file that cannot be), errors with their context, other objects as data
 /// (the properties PowerShell's own view shows) or as PowerShell shows them (-InputFormat Text).
 /// Runs on the pipeline thread: reading an object may run its type's format scripts.
 /// </summary>
@@ -28,6 +29,7 @@ internal sealed class PipedInputReader(PSCmdlet cmdlet, InputFormat format)
         ChatMessage[] messages => new(null, messages, null),
         RagContextChunk chunk => new(null, null, chunk),
         string text => new(new PipedText(text), null, null),
+        FileInfo file when Attachments.IsAttachableName(file.Name) => new(null, null, null, Attachments.File(file.FullName)),
         var error when ErrorReportReader.TryRead(error, out var report) => new(new PipedBlock("error", report!.ExceptionType, report.Render()), null, null),
         var scalar when IsScalar(scalar) => new(new PipedText(DataRenderer.FormatValue(scalar)), null, null),
         _ when format == InputFormat.Text => new(new PipedBlock("text", input.TypeNames.FirstOrDefault() ?? "object", data.ReadText(input)), null, null),
