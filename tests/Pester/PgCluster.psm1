@@ -88,7 +88,7 @@ function Invoke-PgSql {
     param([Parameter(Mandatory)] $Cluster, [Parameter(Mandatory)] [string] $Sql, [switch] $Superuser, [string] $Database = $Cluster.Database)
     $user, $password = if ($Superuser) { 'postgres', $Cluster.SuperuserPassword } else { $Cluster.User, $Cluster.Password }
     $conninfo = "host=127.0.0.1 port=$($Cluster.Port) dbname=$Database user=$user password=$password connect_timeout=10"
-    $output = & (Join-Path $Cluster.PgBin 'psql') -X -A -t -q -v ON_ERROR_STOP=1 -d $conninfo -c $Sql 2>&1
+    $output = & (Join-Path $Cluster.PgBin 'psql') -X -A -t -q -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -d $conninfo -c $Sql 2>&1
     if ($LASTEXITCODE -ne 0) { throw "psql failed: $($output -join "`n")" }
     $output | ForEach-Object { "$_" }
 }
