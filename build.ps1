@@ -6,8 +6,8 @@
     Build  lays out a clean, importable module folder in out/MixtralPS, with its help built from docs/help.
     Package  builds, then makes out/packages/MixtralPS.<version>.nupkg for a PowerShell repository: the built
            module with the native libraries of every supported platform under runtimes/<rid>/native.
-    Test   builds and packages, runs the xunit suites, then Pester in a fresh pwsh -NoProfile that imports out/MixtralPS;
-           ends with the line "N passed, N failed" counting both.
+    Test   builds and packages, installs pgvector when missing (build/postgres), runs the xunit suites, then Pester
+           in a fresh pwsh -NoProfile that imports out/MixtralPS; ends with the line "N passed, N failed" counting both.
     Demo   builds and runs the module's main jobs offline, with the embedded defaults.
     Bench  builds and runs the benchmarks in bench/, writing dated results to bench/results.
     Run it through the pinned PowerShell: dotnet tool restore; dotnet pwsh ./build.ps1 <Task>
@@ -174,9 +174,19 @@ function Invoke-PesterTests {
     Get-Content -Raw $summary | ConvertFrom-Json
 }
 
+# The PostgreSQL tests' server: PostgreSQL 15 from the machine, pgvector built from ../shared/vendor when missing.
+# Without them those tests skip on a user's clone; CI must run them, so there it is an error.
+function Install-PostgresTestServer {
+    $pg = & (Join-Path $Root 'build/postgres/Install-PgVector.ps1')
+    if ($pg.Available) { Write-Host "PostgreSQL tests: $($pg.Reason)"; return }
+    if ($env:CI -eq 'true') { throw "PostgreSQL tests cannot run under CI: $($pg.Reason)" }
+    Write-Warning "PostgreSQL tests will be skipped: $($pg.Reason)"
+}
+
 function Invoke-Test {
     Invoke-Build
     Invoke-Package
+    Install-PostgresTestServer
     $xunit = Invoke-XunitTests
     $pester = Invoke-PesterTests
     $passed = $xunit.Passed + $pester.Passed
