@@ -12,7 +12,7 @@ namespace MixtralPS.Commands;
 public sealed partial class NewRagIndexCommand
 {
     /// <summary>Read scanned PDFs and images with the API's OCR model (on by default when an API key is present; -Ocr:$false turns it off).</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = "Input")]
     public SwitchParameter Ocr { get; set; }
 
     private OcrDocumentReader? ocrReader;
