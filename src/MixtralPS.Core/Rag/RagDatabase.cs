@@ -201,7 +201,17 @@ internal sealed class RagDatabase : IDisposable
         }
 
         using var tx = Connection.BeginTransaction();
-        Execute(Connection, AddPageColumnSql, tx);
+        // An index whose schema_version was lowered by hand (or by a tool) may have the column already.
+        using (var probe = Connection.CreateCommand())
+        {
+            probe.Transaction = tx;
+            probe.CommandText = "SELECT count(*) FROM pragma_table_info('chunks') WHERE name = 'page'";
+            if (Convert.ToInt64(probe.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+            {
+                Execute(Connection, AddPageColumnSql, tx);
+            }
+        }
+
         var upgraded = Settings with { SchemaVersion = RagIndexSettings.PagesSchemaVersion };
         SetMeta(Connection, tx, "schema_version", upgraded.SchemaVersion.ToString(CultureInfo.InvariantCulture));
         tx.Commit();

@@ -94,12 +94,26 @@ public sealed class PageTests : IDisposable
         }
     }
 
-    private string SchemaVersion()
+    [Fact]
+    public void An_index_whose_version_was_lowered_but_has_the_column_opens_for_writing()
     {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(Index, "index.db")};Mode=ReadOnly;Pooling=False");
+        RagIndexWriter.Open(Index, Settings(), rebuild: false, TimeSpan.FromSeconds(10), CancellationToken.None).Dispose();
+        Sql("UPDATE meta SET value = '2' WHERE key = 'schema_version'");
+
+        using var writer = RagIndexWriter.Open(Index, Settings(), rebuild: false, TimeSpan.FromSeconds(10), CancellationToken.None);
+
+        Assert.True(writer.Settings.HasPages);
+        Assert.Equal("3", SchemaVersion());
+    }
+
+    private string SchemaVersion() => (string)Sql("SELECT value FROM meta WHERE key = 'schema_version'")!;
+
+    private object? Sql(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(Index, "index.db")};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT value FROM meta WHERE key = 'schema_version'";
-        return (string)command.ExecuteScalar()!;
+        command.CommandText = sql;
+        return command.ExecuteScalar();
     }
 }
