@@ -154,6 +154,7 @@ public sealed class MockMistralServer : IAsyncDisposable
         var request = json as JsonObject ?? [];
         if (method == "POST" && Is(path, "/v1/chat/completions")) await ChatEndpoint.HandleAsync(ctx, request, reply);
         else if (method == "POST" && Is(path, "/v1/embeddings")) await EmbeddingsEndpoint.HandleAsync(ctx, request, reply);
+        else if (method == "POST" && Is(path, "/v1/ocr")) await OcrEndpoint.HandleAsync(ctx, request, reply);
         else if (method == "GET" && path.StartsWith("/v1/models", StringComparison.OrdinalIgnoreCase)) await ModelsEndpoint.HandleAsync(ctx, path, reply);
         else await Json.WriteAsync(ctx, 404, new JsonObject { ["detail"] = "Not Found" });
     }

@@ -25,6 +25,8 @@ public sealed class ScriptedReply
     public int? CutAfterChunks { get; set; }
     /// <summary>Sent verbatim as a text/event-stream body.</summary>
     public string? RawSse { get; set; }
+    /// <summary>/v1/ocr: the Markdown of each page, in order (default: derived from the document).</summary>
+    public string[]? Pages { get; set; }
     /// <summary>How many requests this reply answers; 0 or less means every request from now on.</summary>
     public int Repeat { get; set; } = 1;
 }

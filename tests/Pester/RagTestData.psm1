@@ -22,6 +22,20 @@ function New-SamplePdf {
     [IO.File]::WriteAllBytes($Path, $builder.Build())
 }
 
+# An image-only PDF: pages with a filled rectangle and no text, as a scanner without OCR writes them.
+function New-ScannedPdf {
+    param([string] $Path, [int] $Pages = 1)
+    Import-ModuleAssembly 'UglyToad.PdfPig.dll'
+    Import-ModuleAssembly 'UglyToad.PdfPig.Core.dll'
+    Import-ModuleAssembly 'UglyToad.PdfPig.Fonts.dll'
+    $builder = [UglyToad.PdfPig.Writer.PdfDocumentBuilder]::new()
+    for ($i = 0; $i -lt $Pages; $i++) {
+        $page = $builder.AddPage([UglyToad.PdfPig.Content.PageSize]::A4)
+        $null = $page.DrawRectangle([UglyToad.PdfPig.Core.PdfPoint]::new(40, 40), 300, 400, 2, $true)
+    }
+    [IO.File]::WriteAllBytes($Path, $builder.Build())
+}
+
 function New-SampleDocx {
     param([string] $Path, [string[]] $Paragraphs)
     Import-ModuleAssembly 'DocumentFormat.OpenXml.Framework.dll'
@@ -98,4 +112,4 @@ Bake it in a hot Dutch oven so the crust blisters.
     $Folder
 }
 
-Export-ModuleMember -Function New-RagSampleCorpus, New-SamplePdf, New-SampleDocx
+Export-ModuleMember -Function New-RagSampleCorpus, New-SamplePdf, New-ScannedPdf, New-SampleDocx

@@ -15,9 +15,9 @@ namespace MixtralPS.Core.Client;
 
 /// <summary>
 /// The HTTP client of a Mistral-compatible API (Mistral's own, vLLM, Ollama): chat, streamed chat,
-/// models and embeddings, with retries. One instance per endpoint and key; connections are pooled per process.
+/// models, embeddings and OCR (MistralClient.Ocr.cs), with retries. One instance per endpoint and key; connections are pooled per process.
 /// </summary>
-public sealed class MistralClient
+public sealed partial class MistralClient
 {
     private static readonly HttpClient SharedHttp = new(new SocketsHttpHandler
     {

@@ -9,6 +9,9 @@ public static class DocumentFormats
     public const string Pdf = "pdf";
     public const string Docx = "docx";
 
+    /// <summary>An image whose text was read with OCR.</summary>
+    public const string Image = "image";
+
     // Formats whose text would need a parser we do not ship; refused by name, before reading the file.
     private static readonly HashSet<string> BinaryExtensions = new(StringComparer.OrdinalIgnoreCase)
     {

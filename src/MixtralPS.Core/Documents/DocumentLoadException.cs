@@ -18,4 +18,7 @@ public sealed class DocumentLoadException : Exception
 
     /// <summary>Why, in a few words ("binary file (.png)", "damaged PDF: …").</summary>
     public string Reason { get; }
+
+    /// <summary>The file is a scanned PDF (no text layer) or an image: OCR could read it where the loader cannot.</summary>
+    public bool NeedsOcr { get; init; }
 }

@@ -1,3 +1,5 @@
+using MixtralPS.Core.Ocr;
+
 namespace MixtralPS.Core.Documents;
 
 /// <summary>
@@ -21,6 +23,11 @@ public static class DocumentLoader
         cancellationToken.ThrowIfCancellationRequested();
 
         var source = Path.GetFullPath(path);
+        if (OcrMediaType.IsImageExtension(source))
+        {
+            throw new DocumentLoadException(source, $"image ({Path.GetExtension(source).ToLowerInvariant()}), no text to extract") { NeedsOcr = true };
+        }
+
         if (DocumentFormats.IsKnownBinary(source))
         {
             throw new DocumentLoadException(source, $"binary file ({Path.GetExtension(source).ToLowerInvariant()})");
@@ -60,7 +67,10 @@ public static class DocumentLoader
 
         if (string.IsNullOrWhiteSpace(text))
         {
-            throw new DocumentLoadException(source, bytes.Length == 0 ? "empty file" : $"no text in this {FormatName(format)}");
+            throw new DocumentLoadException(source, bytes.Length == 0 ? "empty file" : $"no text in this {FormatName(format)}")
+            {
+                NeedsOcr = format == DocumentFormats.Pdf && bytes.Length > 0,
+            };
         }
 
         return new LoadedDocument(source, text, format, encoding);
@@ -131,10 +141,13 @@ public static class DocumentLoader
             throw new DocumentLoadException(source, "binary file (zip archive)");
         }
 
+        if (OcrMediaType.Sniff(bytes) is { } image)
+        {
+            throw new DocumentLoadException(source, $"{OcrMediaType.Describe(image)}, no text to extract") { NeedsOcr = true };
+        }
+
         string? kind = bytes switch
         {
-            [0x89, (byte)'P', (byte)'N', (byte)'G', ..] => "PNG image",
-            [0xFF, 0xD8, 0xFF, ..] => "JPEG image",
             [0x1F, 0x8B, ..] => "gzip archive",
             [0x7F, (byte)'E', (byte)'L', (byte)'F', ..] => "ELF executable",
             _ => null,
@@ -144,7 +157,7 @@ public static class DocumentLoader
 
     private static string FormatName(string format) => format switch
     {
-        DocumentFormats.Pdf => "PDF (scanned pages need OCR)",
+        DocumentFormats.Pdf => "PDF (no text layer: scanned pages need OCR)",
         DocumentFormats.Docx => "DOCX",
         DocumentFormats.Html => "HTML page",
         _ => "file (whitespace only)",

@@ -19,6 +19,8 @@ namespace MixtralPS.Core.Json;
 [JsonSerializable(typeof(ModelCard))]
 [JsonSerializable(typeof(EmbeddingRequest))]
 [JsonSerializable(typeof(EmbeddingResponse))]
+[JsonSerializable(typeof(OcrRequest))]
+[JsonSerializable(typeof(OcrResponse))]
 [JsonSerializable(typeof(ErrorBody))]
 [JsonSerializable(typeof(List<ValidationErrorItem>))]
 [JsonSerializable(typeof(List<ChatMessage>))]

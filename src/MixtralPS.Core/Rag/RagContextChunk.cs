@@ -35,6 +35,9 @@ public sealed class RagContextChunk
     /// <summary>Position of the chunk in its document, from 0.</summary>
     public required int Ordinal { get; init; }
 
+    /// <summary>The page the chunk comes from, from 1, for documents read page by page (OCR); otherwise null.</summary>
+    public int? Page { get; init; }
+
     public required long ChunkId { get; init; }
 
     public required string Query { get; init; }

@@ -36,6 +36,10 @@ internal sealed class RagDatabase : IDisposable
         CREATE INDEX chunks_document ON chunks(document_id);
         """;
 
+    // Schema 3: the page a chunk comes from (from 1), null for documents without pages. Added, not in the table's
+    // definition, so that a new index and a migrated one have the very same table.
+    private const string AddPageColumnSql = "ALTER TABLE chunks ADD COLUMN page INTEGER;";
+
     private RagDatabase(SqliteConnection connection, string path, RagIndexSettings settings)
     {
         Connection = connection;
@@ -60,6 +64,11 @@ internal sealed class RagDatabase : IDisposable
             if (settings.HasKeywordIndex)
             {
                 KeywordIndex.Create(connection, tx, settings.Stemming);
+            }
+
+            if (settings.HasPages)
+            {
+                Execute(connection, AddPageColumnSql, tx);
             }
 
             foreach (var (key, value) in settings.ToMeta().Append(new("generation", "0")))
@@ -183,6 +192,32 @@ internal sealed class RagDatabase : IDisposable
         Settings = upgraded;
     }
 
+    /// <summary>Gives an index from before schema 3 the chunks' page column (null for the chunks already stored).</summary>
+    public void AddPageColumn()
+    {
+        if (Settings.HasPages)
+        {
+            return;
+        }
+
+        using var tx = Connection.BeginTransaction();
+        // An index whose schema_version was lowered by hand (or by a tool) may have the column already.
+        using (var probe = Connection.CreateCommand())
+        {
+            probe.Transaction = tx;
+            probe.CommandText = "SELECT count(*) FROM pragma_table_info('chunks') WHERE name = 'page'";
+            if (Convert.ToInt64(probe.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+            {
+                Execute(Connection, AddPageColumnSql, tx);
+            }
+        }
+
+        var upgraded = Settings with { SchemaVersion = RagIndexSettings.PagesSchemaVersion };
+        SetMeta(Connection, tx, "schema_version", upgraded.SchemaVersion.ToString(CultureInfo.InvariantCulture));
+        tx.Commit();
+        Settings = upgraded;
+    }
+
     public long Generation(SqliteTransaction? tx = null)
     {
         using var command = Connection.CreateCommand();
@@ -273,10 +308,16 @@ internal sealed class RagDatabase : IDisposable
         var ids = new List<long>(chunks.Count);
         using var chunkInsert = Connection.CreateCommand();
         chunkInsert.Transaction = tx;
-        chunkInsert.CommandText = """
-            INSERT INTO chunks(document_id, ordinal, start, length, token_count, text, embedding)
-            VALUES ($doc, $ordinal, $start, $length, $tokens, $text, $embedding) RETURNING id
-            """;
+        var pages = Settings.HasPages;
+        chunkInsert.CommandText = pages
+            ? """
+              INSERT INTO chunks(document_id, ordinal, start, length, token_count, text, embedding, page)
+              VALUES ($doc, $ordinal, $start, $length, $tokens, $text, $embedding, $page) RETURNING id
+              """
+            : """
+              INSERT INTO chunks(document_id, ordinal, start, length, token_count, text, embedding)
+              VALUES ($doc, $ordinal, $start, $length, $tokens, $text, $embedding) RETURNING id
+              """;
         var pDoc = chunkInsert.Parameters.Add("$doc", SqliteType.Integer);
         var pOrdinal = chunkInsert.Parameters.Add("$ordinal", SqliteType.Integer);
         var pStart = chunkInsert.Parameters.Add("$start", SqliteType.Integer);
@@ -284,6 +325,7 @@ internal sealed class RagDatabase : IDisposable
         var pTokens = chunkInsert.Parameters.Add("$tokens", SqliteType.Integer);
         var pText = chunkInsert.Parameters.Add("$text", SqliteType.Text);
         var pEmbedding = chunkInsert.Parameters.Add("$embedding", SqliteType.Blob);
+        var pPage = pages ? chunkInsert.Parameters.Add("$page", SqliteType.Integer) : null;
         chunkInsert.Prepare();
         foreach (var chunk in chunks)
         {
@@ -299,6 +341,10 @@ internal sealed class RagDatabase : IDisposable
             pTokens.Value = chunk.TokenCount;
             pText.Value = chunk.Text;
             pEmbedding.Value = VectorBytes(chunk.Embedding);
+            if (pPage is not null)
+            {
+                pPage.Value = (object?)chunk.Page ?? DBNull.Value;
+            }
             ids.Add((long)chunkInsert.ExecuteScalar()!);
         }
 
@@ -354,10 +400,10 @@ internal sealed class RagDatabase : IDisposable
         return found;
     }
 
-    /// <summary>Chunks by id, with their document's source.</summary>
-    public Dictionary<long, (string Source, int Ordinal, int Start, int Length, string Text, int TokenCount)> Chunks(IReadOnlyCollection<long> ids)
+    /// <summary>Chunks by id, with their document's source; Page is null where unknown (and in indexes before schema 3).</summary>
+    public Dictionary<long, (string Source, int Ordinal, int Start, int Length, string Text, int TokenCount, int? Page)> Chunks(IReadOnlyCollection<long> ids)
     {
-        var found = new Dictionary<long, (string, int, int, int, string, int)>(ids.Count);
+        var found = new Dictionary<long, (string, int, int, int, string, int, int?)>(ids.Count);
         if (ids.Count == 0)
         {
             return found;
@@ -365,14 +411,14 @@ internal sealed class RagDatabase : IDisposable
 
         using var command = Connection.CreateCommand();
         command.CommandText = $"""
-            SELECT c.id, d.source, c.ordinal, c.start, c.length, c.text, c.token_count
+            SELECT c.id, d.source, c.ordinal, c.start, c.length, c.text, c.token_count, {(Settings.HasPages ? "c.page" : "NULL")}
             FROM chunks c JOIN documents d ON d.id = c.document_id
             WHERE c.id IN ({string.Join(",", ids.Select(i => i.ToString(CultureInfo.InvariantCulture)))})
             """;
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            found[reader.GetInt64(0)] = (reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetString(5), reader.GetInt32(6));
+            found[reader.GetInt64(0)] = (reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetString(5), reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetInt32(7));
         }
 
         return found;

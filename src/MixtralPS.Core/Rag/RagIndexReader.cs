@@ -372,6 +372,7 @@ public sealed class RagIndexReader : IDisposable
                 Start = chunk.Start,
                 Length = chunk.Length,
                 Ordinal = chunk.Ordinal,
+                Page = chunk.Page,
                 ChunkId = id,
                 Query = query.Text,
                 IndexPath = Paths.Folder,

@@ -9,8 +9,11 @@ namespace MixtralPS.Core.Rag;
 public sealed record RagIndexSettings
 {
     public const string FormatName = "MixtralPS.RagIndex";
-    /// <summary>1: vectors only; 2: with the keyword (FTS5) index.</summary>
-    public const int CurrentSchemaVersion = KeywordIndex.SchemaVersion;
+    /// <summary>1: vectors only; 2: with the keyword (FTS5) index; 3: chunks know their page.</summary>
+    public const int CurrentSchemaVersion = PagesSchemaVersion;
+
+    /// <summary>Schema version from which chunks carry their page (null where the document has no pages).</summary>
+    public const int PagesSchemaVersion = 3;
 
     public required string EmbeddingModel { get; init; }
 
@@ -34,6 +37,9 @@ public sealed record RagIndexSettings
 
     /// <summary>Whether the index has its keyword half (indexes from before hybrid retrieval do not, until updated).</summary>
     public bool HasKeywordIndex => SchemaVersion >= KeywordIndex.SchemaVersion;
+
+    /// <summary>Whether the chunks table has its page column (older indexes gain it when next updated).</summary>
+    public bool HasPages => SchemaVersion >= PagesSchemaVersion;
 
     public DateTimeOffset Created { get; init; } = DateTimeOffset.UtcNow;
 

@@ -88,6 +88,8 @@ public sealed class RagIndexWriter : IDisposable
                 writer.KeywordIndexAdded = true;
             }
 
+            db.AddPageColumn();
+
             return writer;
         }
         catch

@@ -3,6 +3,7 @@ using System.Text;
 using MixtralPS.Core.Chunking;
 using MixtralPS.Core.Documents;
 using MixtralPS.Core.Embeddings;
+using MixtralPS.Core.Ocr;
 
 namespace MixtralPS.Core.Rag;
 
@@ -33,6 +34,9 @@ public sealed class PendingDocument
     public string Source => Record.Source;
 }
 
+/// <summary>A chunk and the page (from 1) it comes from, null where the document has no pages.</summary>
+public readonly record struct PagedChunk(TextChunk Chunk, int? Page);
+
 /// <summary>One document written: what was done and how many chunks it became.</summary>
 public sealed record IngestResult(string Source, IngestOutcome Outcome, int Chunks);
 
@@ -46,7 +50,7 @@ public sealed class RagIngestor
     private readonly RagIndexWriter writer;
     private readonly IEmbeddingProvider embedder;
     private readonly IChunker chunker;
-    private readonly List<(PendingDocument Document, IReadOnlyList<TextChunk> Chunks)> queue = [];
+    private readonly List<(PendingDocument Document, IReadOnlyList<PagedChunk> Chunks)> queue = [];
     private int queuedChunks;
 
     public RagIngestor(RagIndexWriter writer, IEmbeddingProvider embedder, IChunker chunker)
@@ -60,7 +64,17 @@ public sealed class RagIngestor
     public int EmbeddingBatch { get; init; } = 64;
 
     /// <summary>Reads a file and decides whether it needs indexing; throws DocumentLoadException for unreadable files.</summary>
-    public PendingDocument Prepare(string path, CancellationToken cancellationToken)
+    public PendingDocument Prepare(string path, CancellationToken cancellationToken) =>
+        PrepareAsync(path, null, cancellationToken).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Reads a file and decides whether it needs indexing. A file with no text to extract (a scanned PDF, an image)
+    /// is read with <paramref name="ocr"/> when given; without it, it fails like any unreadable file
+    /// (<see cref="DocumentLoadException.NeedsOcr"/> says why).
+    /// </summary>
+    /// <exception cref="DocumentLoadException">The file cannot be read (and OCR was not asked for, or does not apply).</exception>
+    /// <exception cref="OcrException">OCR could not read the file.</exception>
+    public async Task<PendingDocument> PrepareAsync(string path, OcrDocumentReader? ocr, CancellationToken cancellationToken)
     {
         var info = new FileInfo(path);
         if (!info.Exists)
@@ -75,7 +89,16 @@ public sealed class RagIngestor
             return skipped;
         }
 
-        var loaded = DocumentLoader.Load(path, cancellationToken);
+        LoadedDocument loaded;
+        try
+        {
+            loaded = DocumentLoader.Load(path, cancellationToken);
+        }
+        catch (DocumentLoadException ex) when (ex.NeedsOcr && ocr is not null)
+        {
+            loaded = await ocr.ReadAsync(source, cancellationToken).ConfigureAwait(false);
+        }
+
         var record = new DocumentRecord(source, hash, info.Length, info.LastWriteTimeUtc, loaded.Format, loaded.Encoding);
         return new PendingDocument(record, loaded, writer.Find(source) is null ? IngestOutcome.Added : IngestOutcome.Updated);
     }
@@ -106,7 +129,7 @@ public sealed class RagIngestor
             return [new IngestResult(document.Source, IngestOutcome.Skipped, 0)];
         }
 
-        var chunks = chunker.Split(document.Loaded.Text);
+        var chunks = Split(document.Loaded);
         queue.Add((document, chunks));
         queuedChunks += chunks.Count;
         return queuedChunks >= EmbeddingBatch ? await FlushAsync(cancellationToken).ConfigureAwait(false) : [];
@@ -120,7 +143,7 @@ public sealed class RagIngestor
             return [];
         }
 
-        var texts = queue.SelectMany(q => q.Chunks.Select(c => c.Text)).ToList();
+        var texts = queue.SelectMany(q => q.Chunks.Select(c => c.Chunk.Text)).ToList();
         IReadOnlyList<EmbeddingResult> vectors = texts.Count == 0
             ? []
             : await embedder.EmbedAsync(texts, EmbeddingPurpose.Document, cancellationToken).ConfigureAwait(false);
@@ -130,10 +153,10 @@ public sealed class RagIngestor
         {
             cancellationToken.ThrowIfCancellationRequested();
             var records = new List<ChunkRecord>(chunks.Count);
-            foreach (var chunk in chunks)
+            foreach (var (chunk, page) in chunks)
             {
                 var embedded = vectors[next++];
-                records.Add(new ChunkRecord(chunk.Ordinal, chunk.Start, chunk.Length, chunk.Text, embedded.TokenCount, embedded.Vector));
+                records.Add(new ChunkRecord(chunk.Ordinal, chunk.Start, chunk.Length, chunk.Text, embedded.TokenCount, embedded.Vector, page));
             }
 
             writer.Replace(document.Record, records);
@@ -143,6 +166,29 @@ public sealed class RagIngestor
         queue.Clear();
         queuedChunks = 0;
         return results;
+    }
+
+    /// <summary>
+    /// The document's chunks. A document with pages is cut page by page, so that no chunk spans two pages and each
+    /// knows its own; offsets stay those of the whole text and ordinals run on across pages.
+    /// </summary>
+    public IReadOnlyList<PagedChunk> Split(LoadedDocument document)
+    {
+        if (document.Pages is not { } pages)
+        {
+            return chunker.Split(document.Text).Select(c => new PagedChunk(c, null)).ToList();
+        }
+
+        var chunks = new List<PagedChunk>();
+        foreach (var page in pages)
+        {
+            foreach (var piece in chunker.Split(document.Text.Substring(page.Start, page.Length)))
+            {
+                chunks.Add(new PagedChunk(piece with { Ordinal = chunks.Count, Start = page.Start + piece.Start }, page.Number));
+            }
+        }
+
+        return chunks;
     }
 
     /// <summary>Drops queued documents without storing them (after Ctrl+C: what was stored stays).</summary>

@@ -9,8 +9,8 @@ public sealed record DocumentRecord(
     string Format,
     string? Encoding);
 
-/// <summary>A chunk as stored, with its embedding.</summary>
-public sealed record ChunkRecord(int Ordinal, int Start, int Length, string Text, int TokenCount, float[] Embedding);
+/// <summary>A chunk as stored, with its embedding, and its page (from 1) where the document has pages.</summary>
+public sealed record ChunkRecord(int Ordinal, int Start, int Length, string Text, int TokenCount, float[] Embedding, int? Page = null);
 
 /// <summary>What the index holds for one source.</summary>
 public sealed record StoredDocument(long Id, string Source, string ContentHash, int ChunkCount);

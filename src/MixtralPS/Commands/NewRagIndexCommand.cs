@@ -2,9 +2,11 @@ using System.Collections.ObjectModel;
 using System.Diagnostics;
 using System.Management.Automation;
 using MixtralPS.Completion;
+using MixtralPS.Core.Client;
 using MixtralPS.Core.Chunking;
 using MixtralPS.Core.Documents;
 using MixtralPS.Core.Embeddings;
+using MixtralPS.Core.Ocr;
 using MixtralPS.Core.Rag;
 using MixtralPS.Infrastructure;
 
@@ -22,11 +24,12 @@ public enum RagChunker
 
 /// <summary>
 /// Creates or updates a retrieval index on disk from files, paths or texts: unchanged documents are
-/// skipped, changed ones replaced, and with -Prune documents no longer given are removed.
+/// skipped, changed ones replaced, and with -Prune documents no longer given are removed. Files with no text to
+/// extract go through OCR (NewRagIndexCommand.Ocr.cs).
 /// </summary>
 [Cmdlet(VerbsCommon.New, "RagIndex", SupportsShouldProcess = true, DefaultParameterSetName = "Input")]
 [OutputType(typeof(RagIndexSummary))]
-public sealed class NewRagIndexCommand : EmbeddingCmdlet
+public sealed partial class NewRagIndexCommand : EmbeddingCmdlet
 {
     /// <summary>The index folder, for example ./docs.ragidx.</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -290,7 +293,7 @@ public sealed class NewRagIndexCommand : EmbeddingCmdlet
             ? LanguagePrimitives.ConvertTo<string>(value)
             : null;
 
-    private void Index(string path) => Ingest(path, () => ingestor?.Prepare(path, StopToken));
+    private void Index(string path) => Ingest(path, () => ingestor is null ? null : Run(ct => ingestor.PrepareAsync(path, OcrReader(), ct)));
 
     private void Index(string source, string text)
     {
@@ -315,7 +318,13 @@ public sealed class NewRagIndexCommand : EmbeddingCmdlet
         }
         catch (DocumentLoadException ex)
         {
-            WriteWarning($"Skipped '{ex.Source}': {ex.Reason}.");
+            WriteWarning($"Skipped '{ex.Source}': {ex.Reason}{(ex.NeedsOcr ? OcrSkipReason() : "")}.");
+            summary.Failed++;
+            return;
+        }
+        catch (Exception ex) when (ex is OcrException or MistralException)
+        {
+            WriteOcrError(ex, source);
             summary.Failed++;
             return;
         }

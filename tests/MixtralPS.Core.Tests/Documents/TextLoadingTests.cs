@@ -99,13 +99,15 @@ public sealed class TextLoadingTests : IDisposable
     }
 
     [Fact]
-    public void A_png_is_refused_by_extension_and_by_content()
+    public void A_png_is_refused_by_extension_and_by_content_as_needing_ocr()
     {
         byte[] png = [0x89, .. "PNG\r\n"u8, 0x1A, (byte)'\n', 0, 0, 0, 13, .. "IHDR"u8];
         var byName = Assert.Throws<DocumentLoadException>(() => DocumentLoader.Load(folder.Write("logo.png", png)));
-        Assert.Equal("binary file (.png)", byName.Reason);
+        Assert.Equal("image (.png), no text to extract", byName.Reason);
+        Assert.True(byName.NeedsOcr);
         var byContent = Assert.Throws<DocumentLoadException>(() => DocumentLoader.Load(folder.Write("logo.dat", png)));
-        Assert.Equal("binary file (PNG image)", byContent.Reason);
+        Assert.Equal("PNG image, no text to extract", byContent.Reason);
+        Assert.True(byContent.NeedsOcr);
     }
 
     [Fact]
