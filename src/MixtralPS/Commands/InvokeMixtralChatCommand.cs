@@ -162,6 +162,7 @@ public sealed partial class InvokeMixtralChatCommand : ChatCmdlet
 
         ReadTools();
         CheckEach();
+        OpenLoggedConversation();
         input = new PipedInputReader(this, InputFormat);
         writer = new ChatUpdateWriter(this, StopToken);
         options = new ChatOptions
@@ -233,7 +234,7 @@ public sealed partial class InvokeMixtralChatCommand : ChatCmdlet
         {
             WriteWarning("Nothing came down the pipeline (or only blank lines; did Find-RagContext find no context?), so nothing was asked.");
         }
-        else if (Prepare(continued ?? History, items, context, InputObject) is { } request)
+        else if (Prepare(continued ?? loggedHistory ?? History, items, context, InputObject) is { } request)
         {
             Ask(request);
         }
@@ -298,6 +299,7 @@ public sealed partial class InvokeMixtralChatCommand : ChatCmdlet
 
     private void Ask(ChatRequest request)
     {
+        requestClock.Restart();
         try
         {
             var response = toolLoop is not null ? RunTools(request.Messages, request.Sources)
@@ -362,6 +364,7 @@ public sealed partial class InvokeMixtralChatCommand : ChatCmdlet
                 (InvokeTools == ToolInvocationMode.None ? " Add -InvokeTools Confirm or Auto to run them." : ""));
         }
 
+        LogExchange(response, output);
         WriteObject(output);
     }
 
