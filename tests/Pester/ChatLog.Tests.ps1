@@ -217,6 +217,15 @@ Describe 'The chat log' {
             (Get-MixtralChatLog -Last 100).Count | Should -Be 22
         }
 
+        It 'completes -ConversationId with the conversations used last, and their first prompt' {
+            $ids = @(Get-MixtralChatLog -Last 2).ConversationId
+            foreach ($line in 'Invoke-MixtralChat -ConversationId ', 'Get-MixtralChatLog -ConversationId ', 'Remove-MixtralChatLog ') {
+                $matches = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
+                @($matches.CompletionText)[0..1] | Should -Be ($ids | ForEach-Object { "$_" })
+                $matches[0].ListItemText | Should -Match 'Quote "this" AND'
+            }
+        }
+
         It 'shows entries as a table of conversation, prompt and answer' {
             $table = Get-MixtralChatLog -Last 1 | Out-String -Width 200
             $table | Should -Match 'Conversation'
@@ -259,41 +268,6 @@ Describe 'The chat log' {
         It 'removes everything with -All' {
             Remove-MixtralChatLog -All -Confirm:$false
             Get-MixtralChatLog | Should -BeNullOrEmpty
-        }
-    }
-
-    Context 'Parallel writers' {
-        It 'loses no entry from parallel runspaces' {
-            $module = $env:MIXTRALPS_TEST_MODULE
-            $answers = 1..16 | ForEach-Object -ThrottleLimit 4 -Parallel {
-                Import-Module $using:module
-                Invoke-MixtralChat "runspace $_" -WarningVariable warned
-                if ($warned) { throw "A log warning: $warned" }
-            }
-            $answers | Should -HaveCount 16
-            $entries = Get-MixtralChatLog -Last 100
-            $entries | Should -HaveCount 16
-            @($entries.Prompt | Sort-Object -Unique) | Should -HaveCount 16
-            @($entries.ConversationId | Sort-Object -Unique) | Should -HaveCount 16
-        }
-
-        It 'loses no entry from two processes writing at once' {
-            $script = "Import-Module '$env:MIXTRALPS_TEST_MODULE'; 1..15 | ForEach-Object { `$r = Invoke-MixtralChat `"process `$env:WRITER item `$_`" -WarningVariable w; if (`$w) { Write-Output `"WARNING `$w`" } }; 'done'"
-            $writers = 'A', 'B' | ForEach-Object {
-                Start-ChildPwsh -Script $script -Environment @{ MISTRAL_ENDPOINT = $script:Url; MIXTRALPS_HOME = $env:MIXTRALPS_HOME; WRITER = $_ }
-            }
-            $outputs = foreach ($writer in $writers) {
-                $writer.StandardInput.Close()
-                $errors = $writer.StandardError.ReadToEndAsync()
-                $out = $writer.StandardOutput.ReadToEnd()
-                $writer.WaitForExit()
-                $errors.Result | Should -BeNullOrEmpty
-                $out
-            }
-            $outputs | ForEach-Object { $_.Trim() | Should -Be 'done' }
-            $entries = Get-MixtralChatLog -Last 100
-            $entries | Should -HaveCount 30
-            @($entries.Prompt | Sort-Object -Unique) | Should -HaveCount 30
         }
     }
 }

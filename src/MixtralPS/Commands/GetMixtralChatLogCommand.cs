@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using MixtralPS.Completion;
 using MixtralPS.Core.Chat.Log;
 using MixtralPS.Infrastructure;
 
@@ -24,6 +25,7 @@ public sealed class GetMixtralChatLogCommand : MixtralCmdlet
 
     /// <summary>Only the exchanges of this conversation.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ChatConversationCompleter))]
     [ValidateRange(1, long.MaxValue)]
     public long? ConversationId { get; set; }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Management.Automation;
+using MixtralPS.Completion;
 using System.Runtime.CompilerServices;
 using MixtralPS.Chat;
 using MixtralPS.Core.Chat;
@@ -22,6 +23,7 @@ public sealed partial class InvokeMixtralChatCommand
 
     /// <summary>Goes on with this conversation of the chat log (Get-MixtralChatLog shows the ids).</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(ChatConversationCompleter))]
     [ValidateRange(1, long.MaxValue)]
     public long? ConversationId { get; set; }
 

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using MixtralPS.Completion;
 using MixtralPS.Core.Chat.Log;
 using MixtralPS.Infrastructure;
 
@@ -13,6 +14,7 @@ public sealed class RemoveMixtralChatLogCommand : MixtralCmdlet
 
     /// <summary>The conversations to remove; entries piped from Get-MixtralChatLog bring theirs.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
+    [ArgumentCompleter(typeof(ChatConversationCompleter))]
     [ValidateRange(1, long.MaxValue)]
     public long[] ConversationId { get; set; } = [];
 

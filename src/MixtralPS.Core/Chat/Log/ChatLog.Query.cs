@@ -76,16 +76,29 @@ public sealed partial class ChatLog
     public List<ChatMessage>? History(long conversationId) => ReadMessages(conversationId, null);
 
     /// <summary>A conversation as a removal names it; null when there is none.</summary>
-    public ChatConversationSummary? Conversation(long conversationId)
+    public ChatConversationSummary? Conversation(long conversationId) => Conversations("WHERE c.id = $id", 1, conversationId).FirstOrDefault();
+
+    /// <summary>The conversations with the newest exchanges, newest first (to complete -ConversationId).</summary>
+    public List<ChatConversationSummary> RecentConversations(int count) => Conversations("", count, null);
+
+    private List<ChatConversationSummary> Conversations(string where, int count, long? id)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = """
+        command.CommandText = $"""
             SELECT c.id, c.started, count(e.id), (SELECT prompt FROM exchanges WHERE conversation_id = c.id ORDER BY ordinal LIMIT 1)
-            FROM conversations c LEFT JOIN exchanges e ON e.conversation_id = c.id WHERE c.id = $id GROUP BY c.id
+            FROM conversations c LEFT JOIN exchanges e ON e.conversation_id = c.id {where}
+            GROUP BY c.id ORDER BY max(e.id) DESC LIMIT $count
             """;
-        command.Parameters.AddWithValue("$id", conversationId);
+        command.Parameters.AddWithValue("$id", (object?)id ?? DBNull.Value);
+        command.Parameters.AddWithValue("$count", count);
         using var reader = command.ExecuteReader();
-        return reader.Read() ? new ChatConversationSummary(reader.GetInt64(0), ParseTimestamp(reader.GetString(1)), reader.GetInt32(2), reader.IsDBNull(3) ? "" : reader.GetString(3)) : null;
+        var found = new List<ChatConversationSummary>();
+        while (reader.Read())
+        {
+            found.Add(new ChatConversationSummary(reader.GetInt64(0), ParseTimestamp(reader.GetString(1)), reader.GetInt32(2), reader.IsDBNull(3) ? "" : reader.GetString(3)));
+        }
+
+        return found;
     }
 
     /// <summary>Every conversation's id, oldest first.</summary>

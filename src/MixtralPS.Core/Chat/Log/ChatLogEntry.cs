@@ -41,7 +41,8 @@ public sealed class ChatLogEntry
 
     public override string ToString() => $"[{ConversationId}.{Ordinal}] {OneLine(Prompt, 80)}";
 
-    internal static string OneLine(string text, int max)
+    /// <summary>The text on one line, cut with an ellipsis after <paramref name="max"/> characters.</summary>
+    public static string OneLine(string text, int max)
     {
         var flat = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         return flat.Length <= max ? flat : flat[..(max - 1)] + "…";
