@@ -35,6 +35,12 @@ public sealed partial class InvokeMixtralChatCommand
     private IReadOnlyList<ChatMessage>? loggedHistory;
     private long? loggedConversation;
 
+    /// <summary>Open while the command runs: -Each saves many answers, and opening the log for each cost more than saving.</summary>
+    private ChatLog? chatLog;
+
+    /// <summary>Set when the log could not be opened: warned once, not once per answer.</summary>
+    private bool logUnavailable;
+
     /// <summary>Reads the conversation -Continue or -ConversationId goes on with, before anything is asked.</summary>
     private void OpenLoggedConversation()
     {
@@ -87,7 +93,7 @@ public sealed partial class InvokeMixtralChatCommand
     /// costs a warning, never the answer.</summary>
     private void LogExchange(ChatResponse response, PSObject output)
     {
-        if (!LoggingEnabled())
+        if (logUnavailable || !LoggingEnabled())
         {
             return;
         }
@@ -95,8 +101,18 @@ public sealed partial class InvokeMixtralChatCommand
         var duration = durations.TryGetValue(response, out var timed) ? timed.Value : requestClock.Elapsed;
         try
         {
-            using var log = ChatLog.Open(ChatLog.DefaultPath);
-            var entry = log.Append(response, duration, EndpointHost(), Each ? null : loggedConversation, Key is { } key ? key.Redact : null);
+            chatLog ??= ChatLog.Open(ChatLog.DefaultPath);
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            logUnavailable = true;
+            WriteWarning($"The chat was not saved: the log '{ChatLog.DefaultPath}' cannot be opened: {ex.Message}");
+            return;
+        }
+
+        try
+        {
+            var entry = chatLog.Append(response, duration, EndpointHost(), Each ? null : loggedConversation, Key is { } key ? key.Redact : null);
             if (!Each)
             {
                 // A second answer of this command (none today) would go on with the same conversation.
@@ -108,7 +124,7 @@ public sealed partial class InvokeMixtralChatCommand
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {
-            WriteWarning($"The chat was not saved to the log '{ChatLog.DefaultPath}': {ex.Message}");
+            WriteWarning($"The chat was not saved to the log '{chatLog.Path}': {ex.Message}");
         }
     }
 

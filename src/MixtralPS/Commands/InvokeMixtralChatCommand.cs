@@ -372,6 +372,7 @@ public sealed partial class InvokeMixtralChatCommand : ChatCmdlet
     {
         dispatcher?.Dispose();
         batch?.Dispose();
+        chatLog?.Dispose();
     }
 
     /// <summary>What one request sends: its messages, what an error names as its target, and a grounded answer's sources.</summary>
