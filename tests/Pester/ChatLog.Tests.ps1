@@ -110,7 +110,10 @@ Describe 'The chat log' {
             Set-Content $env:MIXTRALPS_HOME 'not a folder'
             $r = Invoke-MixtralChat 'Still there?' -WarningVariable warnings -WarningAction SilentlyContinue
             $r.Content | Should -Be 'Echo: Still there?'
-            "$warnings" | Should -Match 'not saved to the log'
+            "$warnings" | Should -Match 'The chat was not saved'
+            $answers = 'a', 'b', 'c' | Invoke-MixtralChat -Each -WarningVariable eachWarnings -WarningAction SilentlyContinue
+            $answers | Should -HaveCount 3
+            $eachWarnings | Should -HaveCount 1
         }
 
         It 'never saves the API key, from the environment or -ApiKey, nor the Authorization header' {
