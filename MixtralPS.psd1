@@ -12,6 +12,8 @@
     FormatsToProcess     = @('MixtralPS.Format.ps1xml')
     CmdletsToExport      = @(
         'Invoke-MixtralChat'
+        'Get-MixtralChatLog'
+        'Remove-MixtralChatLog'
         'Get-MixtralModel'
         'Get-MixtralEmbedding'
         'Compare-TextSimilarity'

@@ -19,6 +19,8 @@ Import-Module $PesterPath -Force
 Import-Module (Join-Path $PSScriptRoot 'TestServer.psm1') -Force
 
 $server = Start-TestServer -ServerPath $ServerPath
+# Chats are saved to the chat log: the run's go to a folder of its own, never to the user's data folder.
+$env:MIXTRALPS_HOME = Join-Path ([IO.Path]::GetTempPath()) "mixtralps-home-$([guid]::NewGuid().ToString('N'))"
 try {
     # What every test file reads: the built module to import and the server to talk to.
     $env:MIXTRALPS_TEST_MODULE = (Resolve-Path $ModulePath).Path
@@ -42,4 +44,5 @@ try {
 }
 finally {
     Stop-TestServer $server
+    Remove-Item $env:MIXTRALPS_HOME -Recurse -Force -ErrorAction SilentlyContinue
 }

@@ -18,6 +18,7 @@ BeforeDiscovery {
         @{ Type = 'MixtralPS.Core.Models.ChatMessage'; Shows = 'Role', 'user', 'assistant', 'tool', 'What is the answer\?'; String = { param($o) "$($o.Role): $($o.Content)" } }
         @{ Type = 'MixtralPS.Core.Tools.ToolCallRequest'; Shows = 'call-1', "Get-Answer\(Question='life'\)"; String = { "Get-Answer(Question='life')" } }
         @{ Type = 'MixtralPS.Core.Tools.ToolRun'; Shows = 'Round', 'Succeeded', "Get-Answer\(Question='life'\)", '42'; String = { "Get-Answer(Question='life') -> Succeeded" } }
+        @{ Type = 'MixtralPS.Core.Chat.Log.ChatLogEntry'; Shows = 'Conversation', 'Tokens', 'Who painted the Water Lilies\?', 'Claude Monet painted the Water Lilies\.'; String = { param($o) "[$($o.ConversationId).$($o.Ordinal)] Who painted the Water Lilies?" } }
         @{ Type = 'MixtralPS.Core.CommandRequests.CommandSuggestion'; Shows = 'Valid', 'Changes', 'yes\s+1 Get-ChildItem \*\.tmp \| Remove-Item', 'Deletes the temporary files\.'; String = { param($o) $o.Command } }
     )
 }
@@ -63,6 +64,7 @@ BeforeAll {
         'MixtralPS.Core.Tools.ToolCallRequest'     = $tools.ToolRuns[0].Call
         'MixtralPS.Core.Tools.ToolRun'             = $tools.ToolRuns
         'MixtralPS.Core.CommandRequests.CommandSuggestion' = $suggestion
+        'MixtralPS.Core.Chat.Log.ChatLogEntry'     = Get-MixtralChatLog -Search 'Monet Water Lilies' -Last 1
     }
 }
 

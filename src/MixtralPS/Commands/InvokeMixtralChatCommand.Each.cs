@@ -49,7 +49,7 @@ public sealed partial class InvokeMixtralChatCommand
         batch ??= new ChatBatch(ThrottleLimit, StopToken);
         eachClock.Start();
         eachInputs.Add(InputObject);
-        batch.Add(ct => Chat.CompleteAsync(options, request.Messages, ct, request.Sources));
+        batch.Add(ct => Timed(() => Chat.CompleteAsync(options, request.Messages, ct, request.Sources)));
         while (batch.TryTakeNext(out var finished))
         {
             WriteEachResult(finished);

@@ -164,6 +164,7 @@ public sealed partial class InvokeMixtralChatCommand : ChatCmdlet
         ReadTools();
         CheckEach();
         ReadAttachments();
+        OpenLoggedConversation();
         input = new PipedInputReader(this, InputFormat);
         writer = new ChatUpdateWriter(this, StopToken, ShowThinking);
         options = new ChatOptions
@@ -251,7 +252,7 @@ public sealed partial class InvokeMixtralChatCommand : ChatCmdlet
         {
             WriteWarning("Nothing came down the pipeline (or only blank lines; did Find-RagContext find no context?), so nothing was asked.");
         }
-        else if (Prepare(continued ?? History, items, context, pipedAttachments, InputObject) is { } request)
+        else if (Prepare(continued ?? loggedHistory ?? History, items, context, pipedAttachments, InputObject) is { } request)
         {
             Ask(request);
         }
@@ -319,6 +320,7 @@ public sealed partial class InvokeMixtralChatCommand : ChatCmdlet
 
     private void Ask(ChatRequest request)
     {
+        requestClock.Restart();
         try
         {
             var response = toolLoop is not null ? RunTools(request.Messages, request.Sources)
@@ -388,6 +390,7 @@ public sealed partial class InvokeMixtralChatCommand : ChatCmdlet
                 (InvokeTools == ToolInvocationMode.None ? " Add -InvokeTools Confirm or Auto to run them." : ""));
         }
 
+        LogExchange(response, output);
         WriteObject(output);
     }
 
@@ -395,6 +398,7 @@ public sealed partial class InvokeMixtralChatCommand : ChatCmdlet
     {
         dispatcher?.Dispose();
         batch?.Dispose();
+        chatLog?.Dispose();
     }
 
     /// <summary>What one request sends: its messages, what an error names as its target, and a grounded answer's sources.</summary>
