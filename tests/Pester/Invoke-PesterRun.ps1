@@ -44,5 +44,6 @@ try {
 }
 finally {
     Stop-TestServer $server
+    if ('MixtralPS.Core.Chat.Log.ChatLog' -as [type]) { [MixtralPS.Core.Chat.Log.ChatLog]::ReleaseFiles() }
     Remove-Item $env:MIXTRALPS_HOME -Recurse -Force -ErrorAction SilentlyContinue
 }

@@ -15,6 +15,7 @@ public sealed class ChatLogTests : IDisposable
 
     public void Dispose()
     {
+        ChatLog.ReleaseFiles();
         if (Directory.Exists(folder))
         {
             Directory.Delete(folder, recursive: true);
