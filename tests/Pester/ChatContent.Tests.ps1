@@ -25,16 +25,6 @@ BeforeAll {
             (& $chunk '"prime."' '"stop"')
         ) | ForEach-Object { "data: $_`n`n" }) -join '') + "data: [DONE]`n`n"
 
-    # What a console shows (thinking goes to the host, which a pipeline cannot capture).
-    function Get-ConsoleText([string] $Command, [hashtable[]] $Replies) {
-        if ($Replies) { $Replies | Add-TestReply }
-        $script = "Import-Module '$env:MIXTRALPS_TEST_MODULE'; `$env:MISTRAL_ENDPOINT = '$(Get-TestServerUrl)'; $Command"
-        $child = Start-ChildPwsh -Script $script
-        $child.StandardInput.Close()
-        $out = $child.StandardOutput.ReadToEnd() + $child.StandardError.ReadToEnd()
-        $child.WaitForExit()
-        $out -replace "\e\[[0-9;]*m", ''
-    }
 }
 
 Describe 'Invoke-MixtralChat with more than text' {

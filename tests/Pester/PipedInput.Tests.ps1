@@ -10,15 +10,6 @@ BeforeAll {
     function Get-ChatRequest { @(Get-TestRequest | Where-Object path -eq '/v1/chat/completions') }
     function Get-SentMessage { ((Get-ChatRequest)[-1].body | ConvertFrom-Json).messages[-1].content }
 
-    # What a console shows for a command (-WhatIf writes to the host, which a pipeline cannot capture).
-    function Get-ConsoleText([string] $Command) {
-        $script = "Import-Module '$env:MIXTRALPS_TEST_MODULE'; `$env:MISTRAL_ENDPOINT = '$(Get-TestServerUrl)'; $Command"
-        $child = Start-ChildPwsh -Script $script
-        $child.StandardInput.Close()
-        $out = $child.StandardOutput.ReadToEnd() + $child.StandardError.ReadToEnd()
-        $child.WaitForExit()
-        $out
-    }
 }
 
 Describe 'Invoke-MixtralChat with piped input' {

@@ -69,6 +69,19 @@ function Assert-NoSchemaViolation {
     if ($violations.Count -gt 0) { throw "Requests did not validate against the Mistral OpenAPI schema: $($violations -join '; ')" }
 }
 
+# What a console shows for a command run in a fresh pwsh importing the module under test, against the test server
+# (-WhatIf messages and streamed or thinking text go to the host, which a pipeline cannot capture); colours removed.
+function Get-ConsoleText {
+    param([Parameter(Mandatory)] [string] $Command, [hashtable[]] $Replies)
+    if ($Replies) { $Replies | Add-TestReply }
+    $script = "Import-Module '$env:MIXTRALPS_TEST_MODULE'; `$env:MISTRAL_ENDPOINT = '$(Get-TestServerUrl)'; $Command"
+    $child = Start-ChildPwsh -Script $script
+    $child.StandardInput.Close()
+    $out = $child.StandardOutput.ReadToEnd() + $child.StandardError.ReadToEnd()
+    $child.WaitForExit()
+    $out -replace "\e\[[0-9;]*m", ''
+}
+
 # Starts this PowerShell afresh (-NoProfile) on a script; returns the process with redirected output.
 function Start-ChildPwsh {
     param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{})
@@ -84,4 +97,4 @@ function Start-ChildPwsh {
     [System.Diagnostics.Process]::Start($info)
 }
 
-Export-ModuleMember -Function *-Test*, Assert-NoSchemaViolation, Start-ChildPwsh
+Export-ModuleMember -Function *-Test*, Assert-NoSchemaViolation, Start-ChildPwsh, Get-ConsoleText
