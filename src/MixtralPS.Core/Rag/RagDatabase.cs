@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
+using MixtralPS.Core.Storage;
 
 namespace MixtralPS.Core.Rag;
 
@@ -123,32 +124,11 @@ internal sealed class RagDatabase : IDisposable
         }
     }
 
-    private static SqliteConnection OpenConnection(string path, SqliteOpenMode mode)
-    {
-        // Pooling off: the file is closed when the index is, so folders can be moved or deleted right after.
-        SqliteConnection connection;
-        try
-        {
-            connection = new SqliteConnection(new SqliteConnectionStringBuilder
-            {
-                DataSource = path,
-                Mode = mode,
-                Pooling = false,
-                DefaultTimeout = 30,
-            }.ToString());
-        }
-        catch (TypeInitializationException ex) when (ex.GetBaseException() is DllNotFoundException missing)
-        {
-            // SQLitePCLRaw loads e_sqlite3 in a type initializer, through reflection: the reason is two wrappers down.
-            throw new DllNotFoundException($"SQLite's native library (e_sqlite3) could not be loaded: {missing.Message}", ex);
-        }
-
-        connection.Open();
-        // A query reads the keyword index's posting lists and the rows it ranks: with SQLite's default 2 MB page cache
-        // and read() per page, a warm query on 100,000 chunks spent more time fetching pages than ranking them.
-        Execute(connection, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824;");
-        return connection;
-    }
+    // Pooling off: the file is closed when the index is, so folders can be moved or deleted right after.
+    // A query reads the keyword index's posting lists and the rows it ranks: with SQLite's default 2 MB page cache
+    // and read() per page, a warm query on 100,000 chunks spent more time fetching pages than ranking them.
+    private static SqliteConnection OpenConnection(string path, SqliteOpenMode mode) => SqliteFiles.Open(path, mode, pooled: false, timeoutSeconds: 30,
+        "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824;");
 
     private static Dictionary<string, string> ReadMeta(SqliteConnection connection, string path)
     {

@@ -139,28 +139,7 @@ public sealed partial class InvokeMixtralChatCommand : ChatCmdlet
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        System.Text.Json.JsonElement? schema = null;
-        if (JsonSchema is not null)
-        {
-            try
-            {
-                schema = PSJson.ToJsonElement(JsonSchema);
-            }
-            catch (Exception ex) when (ex is System.Text.Json.JsonException or ArgumentException)
-            {
-                ThrowTerminatingError(new ErrorRecord(
-                    new ArgumentException($"-JsonSchema is not a valid JSON schema: {ex.Message}", ex),
-                    ErrorIdPrefix + "InvalidJsonSchema", ErrorCategory.InvalidArgument, JsonSchema));
-            }
-
-            if (schema?.ValueKind != System.Text.Json.JsonValueKind.Object)
-            {
-                ThrowTerminatingError(new ErrorRecord(
-                    new ArgumentException("-JsonSchema must be a JSON object (a hashtable or JSON text), such as @{ type = 'object'; properties = @{ name = @{ type = 'string' } } }."),
-                    ErrorIdPrefix + "InvalidJsonSchema", ErrorCategory.InvalidArgument, JsonSchema));
-            }
-        }
-
+        var schema = ReadJsonSchema();
         ReadTools();
         CheckEach();
         ReadAttachments();
@@ -352,47 +331,6 @@ public sealed partial class InvokeMixtralChatCommand : ChatCmdlet
     private ChatResponse RunStreamed(List<ChatMessage> messages, IReadOnlyList<string>? sources) =>
         writer.Show(Pump(ct => Chat.StreamAsync(options, messages, ct, sources)).Select(ToolLoopUpdate.From),
             "The stream ended without a final response.");
-
-    /// <param name="input">With -Each, the piped item the answer is for (its Input property).</param>
-    private void WriteResponse(ChatResponse response, object? input)
-    {
-        if (response.FinishReason == "length")
-        {
-            WriteWarning($"The answer was cut at the token limit ({response.Usage.CompletionTokens} tokens); raise -MaxTokens for a complete answer.");
-        }
-
-        if (!Stream && ShowThinking && response.Thinking is { Length: > 0 } thinking)
-        {
-            writer.ShowThinking(thinking);
-        }
-
-        var output = new PSObject(response);
-        if (options.WantsJson)
-        {
-            if (response.Json is { } json)
-            {
-                output.Properties.Add(new PSNoteProperty("Data", PSJson.ToPSObject(json)));
-            }
-            else
-            {
-                WriteWarning("JSON output was asked for, but the answer is not valid JSON; it is in the Content property as text.");
-            }
-        }
-
-        if (Each)
-        {
-            output.Properties.Add(new PSNoteProperty("Input", input));
-        }
-
-        if (response.ToolCalls.Count > 0)
-        {
-            WriteVerbose($"The model asks to run: {string.Join("; ", response.ToolCalls)}." +
-                (InvokeTools == ToolInvocationMode.None ? " Add -InvokeTools Confirm or Auto to run them." : ""));
-        }
-
-        LogExchange(response, output);
-        WriteObject(output);
-    }
 
     protected override void ReleaseResources()
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using MixtralPS.Core.Storage;
 using MixtralPS.Core.Configuration;
 
 namespace MixtralPS.Core.Chat.Log;
@@ -128,31 +129,11 @@ public sealed partial class ChatLog : IDisposable
         }
     }
 
-    private static SqliteConnection Connect(string path, SqliteOpenMode mode)
-    {
-        // Pooled: every chat opens the log, adds one exchange and closes it. A pooled connection stays open for the
-        // process, so a chat pays neither the open nor the WAL checkpoint (with an fsync) that the last connection
-        // to close a WAL database does: ~1.3 ms a chat here (bench/Chat). ReleaseFiles closes them.
-        SqliteConnection connection;
-        try
-        {
-            connection = new SqliteConnection(new SqliteConnectionStringBuilder
-            {
-                DataSource = path,
-                Mode = mode,
-                Pooling = true,
-                DefaultTimeout = BusyTimeoutMs / 1000,
-            }.ToString());
-        }
-        catch (TypeInitializationException ex) when (ex.GetBaseException() is DllNotFoundException missing)
-        {
-            throw new DllNotFoundException($"SQLite's native library (e_sqlite3) could not be loaded: {missing.Message}", ex);
-        }
-
-        connection.Open();
-        Execute(connection, $"PRAGMA busy_timeout={BusyTimeoutMs}; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
-        return connection;
-    }
+    // Pooled: every chat opens the log, adds one exchange and closes it. A pooled connection stays open for the
+    // process, so a chat pays neither the open nor the WAL checkpoint (with an fsync) that the last connection
+    // to close a WAL database does: ~1.3 ms a chat here (bench/Chat). ReleaseFiles closes them.
+    private static SqliteConnection Connect(string path, SqliteOpenMode mode) => SqliteFiles.Open(path, mode, pooled: true, BusyTimeoutMs / 1000,
+        $"PRAGMA busy_timeout={BusyTimeoutMs}; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
 
     /// <summary>Creates the tables once; two processes opening a new log at once both find them made.</summary>
     private static void CreateSchema(SqliteConnection connection)
