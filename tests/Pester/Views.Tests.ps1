@@ -13,7 +13,7 @@ BeforeDiscovery {
         @{ Type = 'MixtralPS.Core.Models.ModelCard'; Shows = 'Id', 'Context', 'mistral-small-latest'; String = { param($o) $o.Id } }
         @{ Type = 'MixtralPS.Core.Embeddings.TextEmbedding'; Shows = 'all-MiniLM-L6-v2', '384', 'The quick brown fox', '\[-?\d\.\d{3}, -?\d\.\d{3}, -?\d\.\d{3}, …\]'; String = { 'all-MiniLM-L6-v2 embedding (384 dimensions) of "The quick brown fox"' } }
         @{ Type = 'MixtralPS.Core.Similarity.TextSimilarity'; Shows = 'Cosine', '\d\.\d{3}', 'How do I reset my password\?'; String = { param($o) '{0} {1}: "{2}" ~ "{3}"' -f $o.Cosine.ToString('0.000'), $(if ($o.IsParaphrase) { 'paraphrase' } else { 'different' }), $o.Text1, $o.Text2 } }
-        @{ Type = 'MixtralPS.Core.Rag.RagIndexSummary'; Shows = 'Added', 'Documents', 'Chunks', 'views\.ragidx'; String = { param($o) "$($o.Path): 2 added, 0 updated, 0 unchanged, 0 removed, 0 failed; 2 documents, 2 chunks (all-MiniLM-L6-v2)" } }
+        @{ Type = 'MixtralPS.Core.Rag.RagIndexSummary'; Shows = 'Added', 'Documents', 'Chunks', 'views\.ragidx'; String = { param($o) "$($o.Path): 2 added, 0 updated, 0 unchanged, 0 removed, 0 failed; 2 chunks embedded, 0 reused; 2 documents, 2 chunks (all-MiniLM-L6-v2)" } }
         @{ Type = 'MixtralPS.Core.Rag.RagContextChunk'; Shows = 'Rank', 'Score', 'otters\.md', 'Sea otters keep warm'; String = { param($o) $o.Text } }
         @{ Type = 'MixtralPS.Core.Models.ChatMessage'; Shows = 'Role', 'user', 'assistant', 'tool', 'What is the answer\?'; String = { param($o) "$($o.Role): $($o.Content)" } }
         @{ Type = 'MixtralPS.Core.Tools.ToolCallRequest'; Shows = 'call-1', "Get-Answer\(Question='life'\)"; String = { "Get-Answer(Question='life')" } }

@@ -38,6 +38,9 @@ public sealed class RagContextChunk
     /// <summary>The page the chunk comes from, from 1, for documents read page by page (OCR); otherwise null.</summary>
     public int? Page { get; init; }
 
+    /// <summary>Where in its document the chunk sits ("Guide > Install > Linux"), for documents with headings; otherwise null.</summary>
+    public string? Heading { get; init; }
+
     public required long ChunkId { get; init; }
 
     public required string Query { get; init; }

@@ -165,6 +165,7 @@ public sealed class RagIndexReader : IDisposable
         Length = chunk.Length,
         Ordinal = chunk.Ordinal,
         Page = chunk.Page,
+        Heading = chunk.Heading,
         ChunkId = chunk.Id,
         Query = query,
         IndexPath = Location.Display,

@@ -151,4 +151,93 @@ public abstract class RagStoreContract : StoreTestData
         var error = await Assert.ThrowsAsync<RagIndexException>(() => RagIndexReader.OpenAsync(location, CancellationToken.None));
         Assert.Equal(RagIndexErrorKind.NotFound, error.Kind);
     }
+
+    [SkippableFact]
+    public async Task Editing_one_paragraph_re_embeds_only_the_chunks_whose_text_changed()
+    {
+        var location = NewLocation();
+        var paragraphs = Enumerable.Range(1, 12).Select(i => $"Paragraph {i} tells of harbour number {i} and its {i * 7} lanterns, lit at dusk by the keeper.").ToList();
+        var embedder = new CountingEmbedder();
+        var first = await IngestAsync(location, embedder, string.Join("\n\n", paragraphs));
+        Assert.Equal((first.Chunks, 0), (first.ChunksEmbedded, first.ChunksReused));
+        var before = embedder.Embedded.ToHashSet(StringComparer.Ordinal);
+        Assert.True(first.Chunks >= 4, $"{first.Chunks} chunks");
+
+        embedder.Embedded.Clear();
+        paragraphs[5] = "Paragraph 6 was rewritten: the harbour now has a lighthouse.";
+        var second = await IngestAsync(location, embedder, string.Join("\n\n", paragraphs));
+
+        // Exactly the chunks whose text is new were embedded; every other chunk kept its stored vector.
+        using var reader = await RagIndexReader.OpenAsync(location, CancellationToken.None);
+        var now = (await reader.DocumentChunksAsync("harbours.txt", CancellationToken.None)).Select(c => c.Text).ToList();
+        var changed = now.Where(t => !before.Contains(t)).ToList();
+        Assert.NotEmpty(changed);
+        Assert.Equal(changed.Order(StringComparer.Ordinal), embedder.Embedded.Order(StringComparer.Ordinal));
+        Assert.Equal((second.Chunks, changed.Count, second.Chunks - changed.Count), (now.Count, second.ChunksEmbedded, second.ChunksReused));
+        Assert.Contains("lighthouse", Assert.Single(await reader.SearchAsync(new RagQuery("lighthouse", null, 3, RetrievalMode.Keyword), null, CancellationToken.None)).Text);
+    }
+
+    private static async Task<IngestResult> IngestAsync(RagIndexLocation location, CountingEmbedder embedder, string text)
+    {
+        using var writer = await OpenWriterAsync(location);
+        var ingestor = new RagIngestor(writer, embedder, new MixtralPS.Core.Chunking.RecursiveChunker(160, 0));
+        var pending = await ingestor.PrepareAsync("harbours.txt", text, CancellationToken.None);
+        Assert.Empty(await ingestor.AddAsync(pending, CancellationToken.None));
+        var result = Assert.Single(await ingestor.FlushAsync(CancellationToken.None));
+        await writer.CompleteAsync(CancellationToken.None);
+        return result;
+    }
+
+    /// <summary>Three-dimensional vectors from the text; remembers every text it embedded.</summary>
+    private sealed class CountingEmbedder : MixtralPS.Core.Embeddings.IEmbeddingProvider
+    {
+        public List<string> Embedded { get; } = [];
+
+        public string Model => "test-model";
+
+        public int Dimensions => 3;
+
+        public int MaxTokens => 256;
+
+        public Task<IReadOnlyList<MixtralPS.Core.Embeddings.EmbeddingResult>> EmbedAsync(
+            IReadOnlyList<string> texts, MixtralPS.Core.Embeddings.EmbeddingPurpose purpose, CancellationToken cancellationToken)
+        {
+            Embedded.AddRange(texts);
+            return Task.FromResult<IReadOnlyList<MixtralPS.Core.Embeddings.EmbeddingResult>>(texts.Select(t =>
+            {
+                var h = (uint)t.Length * 2654435761u;
+                var v = new float[] { 1 + (h & 0xff), 1 + ((h >> 8) & 0xff), 1 + ((h >> 16) & 0xff) };
+                var n = MathF.Sqrt(v.Sum(x => x * x));
+                return new MixtralPS.Core.Embeddings.EmbeddingResult(v.Select(x => x / n).ToArray(), t.Length / 4 + 2, false);
+            }).ToList());
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    [SkippableFact]
+    public async Task Keyword_search_finds_words_in_every_script()
+    {
+        var location = NewLocation();
+        using (var writer = await OpenWriterAsync(location))
+        {
+            await writer.WriteAsync(
+            [
+                Document("tokyo.txt", "h1", ("東京都庁は新宿にあります。", North, null)),
+                Document("seoul.txt", "h2", ("서울특별시는 한국의 수도입니다.", East, null)),
+                Document("moscow.txt", "h3", ("Москва — столица России.", Up, null)),
+                Document("cafe.txt", "h4", ("Le café préféré de René.", North, null)),
+            ], CancellationToken.None);
+            await writer.CompleteAsync(CancellationToken.None);
+        }
+
+        using var reader = await RagIndexReader.OpenAsync(location, CancellationToken.None);
+        foreach (var (question, source) in new[] { ("都庁", "tokyo.txt"), ("新宿", "tokyo.txt"), ("서울", "seoul.txt"), ("столица", "moscow.txt"), ("cafe prefere", "cafe.txt"), ("CAFÉ", "cafe.txt") })
+        {
+            var hit = Assert.Single(await reader.SearchAsync(new RagQuery(question, null, 5, RetrievalMode.Keyword), null, CancellationToken.None));
+            Assert.Equal(source, hit.Source);
+        }
+    }
 }
