@@ -34,6 +34,15 @@ Describe 'Retrieval index' {
             Test-Path (Join-Path $script:Index 'index.db') | Should -BeTrue
         }
 
+        It 'cuts Markdown at its headings and gives each chunk its heading path' {
+            Get-ChildItem $script:Docs -File | New-RagIndex -Path $script:Index -WarningAction SilentlyContinue | Out-Null
+            $hit = Find-RagContext 'What do otters crack shellfish with?' -Path $script:Index -Top 1
+            $hit.Source | Should -BeLike '*otters.md'
+            $hit.Heading | Should -Be 'Sea otters > Tools'
+            (Find-RagContext 'Titan methane lakes' -Path $script:Index -Top 1).Heading | Should -Be "Titan > Titan, Saturn's largest moon"
+            (Find-RagContext 'sourdough starter' -Path $script:Index -Top 1).Heading | Should -BeNullOrEmpty
+        }
+
         It 're-embeds only the changed chunks of an edited file and says how many it reused' {
             $file = Join-Path $script:Work "edited-$([guid]::NewGuid().ToString('N')).txt"
             $paragraphs = 1..30 | ForEach-Object { "Paragraph $_ is about the weather station number $_, which logs the wind every $($_ * 3) minutes." }

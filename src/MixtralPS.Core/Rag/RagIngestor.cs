@@ -207,21 +207,34 @@ public sealed class RagIngestor
 
     /// <summary>
     /// The document's chunks. A document with pages is cut page by page, so that no chunk spans two pages and each
-    /// knows its own; offsets stay those of the whole text and ordinals run on across pages.
+    /// knows its own. A document with headings (Markdown, HTML) is cut section by section with the recursive chunker,
+    /// each chunk knowing its heading path, which is embedded and keyword-indexed with it. Offsets stay those of the
+    /// whole text and ordinals run on across pages and sections. The fixed chunker keeps the tutorial's slicing.
     /// </summary>
     public IReadOnlyList<PagedChunk> Split(LoadedDocument document)
     {
-        if (document.Pages is not { } pages)
+        if (document.Pages is { } pages)
         {
-            return chunker.Split(document.Text).Select(c => new PagedChunk(c, null)).ToList();
+            return SplitParts(document.Text, pages.Select(p => (p.Start, p.Length, (int?)p.Number, (string?)null)));
         }
 
-        var chunks = new List<PagedChunk>();
-        foreach (var page in pages)
+        if (document.Sections is { } sections && chunker is RecursiveChunker)
         {
-            foreach (var piece in chunker.Split(document.Text.Substring(page.Start, page.Length)))
+            return SplitParts(document.Text, sections.Select(s => (s.Start, s.Length, (int?)null, s.Heading)));
+        }
+
+        return chunker.Split(document.Text).Select(c => new PagedChunk(c, null)).ToList();
+    }
+
+    private List<PagedChunk> SplitParts(string text, IEnumerable<(int Start, int Length, int? Page, string? Heading)> parts)
+    {
+        var chunks = new List<PagedChunk>();
+        foreach (var (start, length, page, heading) in parts)
+        {
+            var partChunker = heading is null ? chunker : chunker.ForPrefix(heading + "\n");
+            foreach (var piece in partChunker.Split(text.Substring(start, length)))
             {
-                chunks.Add(new PagedChunk(piece with { Ordinal = chunks.Count, Start = page.Start + piece.Start }, page.Number));
+                chunks.Add(new PagedChunk(piece with { Ordinal = chunks.Count, Start = start + piece.Start }, page, heading));
             }
         }
 
