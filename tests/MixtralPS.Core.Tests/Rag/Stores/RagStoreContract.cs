@@ -240,4 +240,24 @@ public abstract class RagStoreContract : StoreTestData
             Assert.Equal(source, hit.Source);
         }
     }
+
+    [SkippableFact]
+    public async Task Unique_sources_return_each_source_once_by_its_best_chunk_and_explain_says_why()
+    {
+        var location = await SolarSystemAsync(NewLocation());
+
+        var chunks = await SearchAsync(location, new RagQuery("ice", North, 3, RetrievalMode.Hybrid));
+        var sources = await SearchAsync(location, new RagQuery("ice", North, 3, RetrievalMode.Hybrid, UniqueSources: true, Explain: true));
+
+        Assert.Equal(2, chunks.Count(c => c.Source == "alpha.txt"));
+        Assert.Equal(sources.Select(c => c.Source).Distinct(), sources.Select(c => c.Source));
+        Assert.Equal(3, sources.Count);
+        Assert.Equal([1, 2, 3], sources.Select(c => c.Rank));
+        // Alpha's second chunk (vector #2, and it holds "ice") beats its first (vector #1 only): the source comes once, by it.
+        Assert.Equal(("alpha.txt", 1), (sources[0].Source, sources[0].Ordinal));
+        Assert.StartsWith("vector #2 (cosine 0.8); keyword #", sources[0].Explanation, StringComparison.Ordinal);
+        Assert.EndsWith("(both halves agree)", sources[0].Explanation, StringComparison.Ordinal);
+        Assert.Matches(@"^vector #[34] \(cosine 0\); not among the keyword candidates; fused 0\.07\d+ = 1/\(10\+[34]\) \(one half only\)$", sources.Single(c => c.Source == HostileSource).Explanation);
+        Assert.All(chunks, c => Assert.Null(c.Explanation));
+    }
 }
