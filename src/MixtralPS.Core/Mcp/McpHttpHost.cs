@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using ModelContextProtocol;
@@ -263,6 +264,7 @@ public sealed class McpHttpHost : IAsyncDisposable
             // A notification or a response: nothing to send back.
             response.ContentType = null;
             response.SendChunked = false;
+            response.ContentLength64 = 0;
             response.StatusCode = 202;
         }
     }
@@ -308,7 +310,7 @@ public sealed class McpHttpHost : IAsyncDisposable
     private static async Task WriteErrorAsync(HttpListenerResponse response, int status, string message, int code = -32000)
     {
         var body = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(body))
+        using (var writer = new Utf8JsonWriter(body, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
             writer.WriteString("jsonrpc", "2.0");

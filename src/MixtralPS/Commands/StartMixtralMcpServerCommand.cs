@@ -39,9 +39,21 @@ public sealed class StartMixtralMcpServerCommand : EmbeddingCmdlet
     public string? Token { get; set; }
 
     private McpIndexServer server = null!;
+    private TextWriter? console;
+    private Stream? protocol;
 
     protected override void BeginProcessing()
     {
+        if (ParameterSetName == StdioSet)
+        {
+            // From here on stdout carries the protocol alone: the raw stream goes to the transport, and Console.Out,
+            // which the host and anything else print through (verbose lines of loading the model, warnings), points
+            // to stderr until the command ends.
+            protocol = Console.OpenStandardOutput();
+            console = Console.Out;
+            Console.SetOut(Console.Error);
+        }
+
         base.BeginProcessing();
         var folder = GetUnresolvedProviderPathFromPSPath(Path);
         var index = new McpIndexAccess(folder, EmbedQueryAsync);
@@ -76,29 +88,15 @@ public sealed class StartMixtralMcpServerCommand : EmbeddingCmdlet
     private async Task<float[]> EmbedQueryAsync(string query, CancellationToken cancellationToken) =>
         (await Provider.EmbedAsync([query], EmbeddingPurpose.Query, cancellationToken).ConfigureAwait(false))[0].Vector;
 
-    /// <summary>
-    /// stdout carries the protocol alone: the raw stream goes to the transport and Console.Out, which the host
-    /// and anything else would print through, points to stderr while serving.
-    /// </summary>
     private void ServeStdio()
     {
         var input = Console.OpenStandardInput();
-        var output = Console.OpenStandardOutput();
-        var console = Console.Out;
-        Console.SetOut(Console.Error);
-        try
+        Diagnostic($"serving {server.Index.Folder} ({ModelName}) over stdio.");
+        Run(async ct =>
         {
-            Diagnostic($"serving {server.Index.Folder} ({ModelName}) over stdio.");
-            Run(async ct =>
-            {
-                await server.RunStdioAsync(input, output, ct).ConfigureAwait(false);
-                return true;
-            });
-        }
-        finally
-        {
-            Console.SetOut(console);
-        }
+            await server.RunStdioAsync(input, protocol!, ct).ConfigureAwait(false);
+            return true;
+        });
     }
 
     private void ServeHttp()
@@ -134,6 +132,17 @@ public sealed class StartMixtralMcpServerCommand : EmbeddingCmdlet
         {
             host.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
+    }
+
+    protected override void ReleaseResources()
+    {
+        if (console is not null)
+        {
+            Console.SetOut(console);
+            console = null;
+        }
+
+        base.ReleaseResources();
     }
 
     /// <summary>Diagnostics go to stderr in both transports: on stdio, stdout is the protocol's.</summary>
