@@ -148,6 +148,11 @@ Describe 'Start-MixtralMcpServer' -Skip:$skip {
             $err.Result | Should -Match 'VERBOSE: Embedding model'
         }
 
+        It 'refuses -Token and -AllowRemote without -Port' {
+            { Start-MixtralMcpServer -Path $script:Index -Token 'x' -ErrorAction Stop } | Should -Throw -ErrorId 'StartMixtralMcpServerNoPort,MixtralPS.Commands.StartMixtralMcpServerCommand'
+            { Start-MixtralMcpServer -Path $script:Index -AllowRemote -ErrorAction Stop } | Should -Throw -ErrorId 'StartMixtralMcpServerNoPort,MixtralPS.Commands.StartMixtralMcpServerCommand'
+        }
+
         It 'stops with StartMixtralMcpServerIndexNotFound before serving a folder without an index' {
             $missing = Join-Path $TestDrive 'none.ragidx'
             { Start-MixtralMcpServer -Path $missing -ErrorAction Stop } | Should -Throw -ErrorId 'StartMixtralMcpServerIndexNotFound,MixtralPS.Commands.StartMixtralMcpServerCommand'

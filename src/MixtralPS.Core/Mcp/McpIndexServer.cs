@@ -26,7 +26,7 @@ public sealed class McpIndexServer
     public McpServerOptions CreateOptions() => new()
     {
         ServerInfo = new Implementation { Name = "MixtralPS", Title = "MixtralPS retrieval index", Version = Version },
-        ServerInstructions = $"Searches the retrieval index {Index.Folder}: use search for questions, list_sources and get_document to browse it.",
+        ServerInstructions = $"Searches the retrieval index {Index.Location.Display}: use search for questions, list_sources and get_document to browse it.",
         Capabilities = new ServerCapabilities { Tools = new ToolsCapability { ListChanged = false } },
         Handlers = new McpServerHandlers
         {

@@ -3,6 +3,7 @@ using MixtralPS.Completion;
 using MixtralPS.Core.Embeddings;
 using MixtralPS.Core.Mcp;
 using MixtralPS.Core.Rag;
+using MixtralPS.Core.Rag.Stores;
 using MixtralPS.Infrastructure;
 
 namespace MixtralPS.Commands;
@@ -12,29 +13,37 @@ namespace MixtralPS.Commands;
 /// list_sources. Over stdio (what an editor launches) until the client closes the input, or with -Port over
 /// Streamable HTTP at http://127.0.0.1:&lt;port&gt;/mcp until Ctrl+C.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Start, "MixtralMcpServer", DefaultParameterSetName = StdioSet)]
+[Cmdlet(VerbsLifecycle.Start, "MixtralMcpServer", DefaultParameterSetName = "Path")]
 public sealed class StartMixtralMcpServerCommand : EmbeddingCmdlet
 {
-    private const string StdioSet = "Stdio";
-    private const string HttpSet = "Http";
-
     /// <summary>The index folder made by New-RagIndex.</summary>
-    [Parameter(Mandatory = true, Position = 0)]
+    [Parameter(ParameterSetName = "Path", Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(RagIndexPathCompleter))]
-    public string Path { get; set; } = "";
+    public string? Path { get; set; }
+
+    /// <summary>An Npgsql connection string of the PostgreSQL database holding the index (default: $env:MIXTRALPS_RAG_CONNECTION).</summary>
+    [Parameter(ParameterSetName = "Database")]
+    [ValidateNotNullOrEmpty]
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The index's name in the database (default: default).</summary>
+    [Parameter(ParameterSetName = "Database")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RagIndexNameCompleter))]
+    public string? Name { get; set; }
 
     /// <summary>Serve over Streamable HTTP on this port of 127.0.0.1 instead of stdio.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = HttpSet)]
+    [Parameter]
     [ValidateRange(1, 65535)]
-    public int Port { get; set; }
+    public int? Port { get; set; }
 
-    /// <summary>Listen on every interface, not only loopback; every request must then carry the bearer token.</summary>
-    [Parameter(ParameterSetName = HttpSet)]
+    /// <summary>With -Port: listen on every interface, not only loopback; every request must then carry the bearer token.</summary>
+    [Parameter]
     public SwitchParameter AllowRemote { get; set; }
 
-    /// <summary>The bearer token requests must carry; with -AllowRemote and no token, one is made and shown once.</summary>
-    [Parameter(ParameterSetName = HttpSet)]
+    /// <summary>With -Port: the bearer token requests must carry; with -AllowRemote and no token, one is made and shown once.</summary>
+    [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Token { get; set; }
 
@@ -44,7 +53,14 @@ public sealed class StartMixtralMcpServerCommand : EmbeddingCmdlet
 
     protected override void BeginProcessing()
     {
-        if (ParameterSetName == StdioSet)
+        if (Port is null && (AllowRemote || Token is not null))
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException("-AllowRemote and -Token are for the HTTP transport: give -Port too."),
+                ErrorIdPrefix + "NoPort", ErrorCategory.InvalidArgument, null));
+        }
+
+        if (Port is null)
         {
             // From here on stdout carries the protocol alone: the raw stream goes to the transport, and Console.Out,
             // which the host and anything else print through (verbose lines of loading the model, warnings), points
@@ -55,12 +71,11 @@ public sealed class StartMixtralMcpServerCommand : EmbeddingCmdlet
         }
 
         base.BeginProcessing();
-        var folder = GetUnresolvedProviderPathFromPSPath(Path);
-        var index = new McpIndexAccess(folder, EmbedQueryAsync);
+        var index = new McpIndexAccess(RagIndexParameters.Resolve(this, Path, ConnectionString, Name), EmbedQueryAsync);
         try
         {
             // The index decides the model, as in Find-RagContext; opening it now fails at start, not at the first call.
-            ModelName = index.ReadSettings().EmbeddingModel;
+            ModelName = Run(index.ReadSettingsAsync).EmbeddingModel;
         }
         catch (RagIndexException ex)
         {
@@ -75,9 +90,9 @@ public sealed class StartMixtralMcpServerCommand : EmbeddingCmdlet
     protected override void EndProcessing()
     {
         base.EndProcessing();
-        if (ParameterSetName == HttpSet)
+        if (Port is { } port)
         {
-            ServeHttp();
+            ServeHttp(port);
         }
         else
         {
@@ -91,7 +106,7 @@ public sealed class StartMixtralMcpServerCommand : EmbeddingCmdlet
     private void ServeStdio()
     {
         var input = Console.OpenStandardInput();
-        Diagnostic($"serving {server.Index.Folder} ({ModelName}) over stdio.");
+        Diagnostic($"serving {server.Index.Location.Display} ({ModelName}) over stdio.");
         Run(async ct =>
         {
             await server.RunStdioAsync(input, protocol!, ct).ConfigureAwait(false);
@@ -99,10 +114,10 @@ public sealed class StartMixtralMcpServerCommand : EmbeddingCmdlet
         });
     }
 
-    private void ServeHttp()
+    private void ServeHttp(int port)
     {
         var token = Token ?? (AllowRemote ? McpHttpSettings.NewToken() : null);
-        var host = new McpHttpHost(server, new McpHttpSettings(Port, AllowRemote, token), Diagnostic);
+        var host = new McpHttpHost(server, new McpHttpSettings(port, AllowRemote, token), Diagnostic);
         try
         {
             try
@@ -111,11 +126,11 @@ public sealed class StartMixtralMcpServerCommand : EmbeddingCmdlet
             }
             catch (IOException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, ErrorIdPrefix + "PortUnavailable", ErrorCategory.ResourceUnavailable, Port));
+                ThrowTerminatingError(new ErrorRecord(ex, ErrorIdPrefix + "PortUnavailable", ErrorCategory.ResourceUnavailable, port));
             }
 
-            var where = AllowRemote ? $"http://<this machine>:{Port}/mcp (every interface)" : host.Endpoint.ToString();
-            Host.UI.WriteLine($"MixtralPS MCP server: serving {server.Index.Folder} at {where}. Ctrl+C stops it.");
+            var where = AllowRemote ? $"http://<this machine>:{port}/mcp (every interface)" : host.Endpoint.ToString();
+            Host.UI.WriteLine($"MixtralPS MCP server: serving {server.Index.Location.Display} at {where}. Ctrl+C stops it.");
             if (Token is null && token is not null)
             {
                 // Shown once, here: it is kept nowhere else.
