@@ -14,7 +14,6 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestServer.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'McpPeers.psm1') -Force
     $script:Peers = Get-McpPeers
-    if (-not $script:Peers.Ready) { throw "The MCP peers cannot run: $($script:Peers.Reason)." }
     $script:Url = Get-TestServerUrl
     $env:MISTRAL_ENDPOINT = $script:Url
     $env:MIXTRAL_RETRY_BASE_DELAY_MS = '10'
@@ -54,6 +53,10 @@ AfterAll {
 }
 
 Describe 'Invoke-MixtralChat -McpServer' -Skip:$skip {
+    BeforeAll {
+        if (-not $script:Peers.Ready) { throw "The MCP peers cannot run: $($script:Peers.Reason)." }
+    }
+
     BeforeEach { Reset-TestServer }
 
     AfterEach { Assert-NoSchemaViolation }

@@ -11,16 +11,7 @@ BeforeDiscovery {
 BeforeAll {
     Import-Module $env:MIXTRALPS_TEST_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'McpPeers.psm1') -Force
-    $script:Peers = Get-McpPeers
-    if (-not $script:Peers.Ready) { throw "The MCP peers cannot run: $($script:Peers.Reason)." }
-    Remove-Item Env:MIXTRAL_EMBED_MODEL -ErrorAction SilentlyContinue
-    $root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
-    $docs = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'docs')
-    Copy-Item (Join-Path $root 'docs/*.md') $docs
-    $script:Index = Join-Path $TestDrive 'docs.ragidx'
-    Get-ChildItem $docs -File | New-RagIndex -Path $script:Index | Out-Null
-    $script:Format = (Resolve-Path (Join-Path $docs 'index-format.md')).Path
-    $script:Stdio = Get-McpServerCommand -IndexPath $script:Index
+    Import-Module (Join-Path $PSScriptRoot 'TestServer.psm1') -Force
     $script:Children = Get-ChildProcessId
 }
 
@@ -31,6 +22,19 @@ AfterAll {
 }
 
 Describe 'Start-MixtralMcpServer' -Skip:$skip {
+    BeforeAll {
+        $script:Peers = Get-McpPeers
+        if (-not $script:Peers.Ready) { throw "The MCP peers cannot run: $($script:Peers.Reason)." }
+        Remove-Item Env:MIXTRAL_EMBED_MODEL -ErrorAction SilentlyContinue
+        $root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+        $docs = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'docs')
+        Copy-Item (Join-Path $root 'docs/*.md') $docs
+        $script:Index = Join-Path $TestDrive 'docs.ragidx'
+        Get-ChildItem $docs -File | New-RagIndex -Path $script:Index | Out-Null
+        $script:Format = (Resolve-Path (Join-Path $docs 'index-format.md')).Path
+        $script:Stdio = Get-McpServerCommand -IndexPath $script:Index
+    }
+
     Context 'over stdio, with the MCP Inspector' {
         It 'lists three read-only tools with their input schemas' {
             $run = Invoke-Inspector -Target $script:Stdio -Arguments '--method', 'tools/list'
@@ -234,6 +238,46 @@ Describe 'Start-MixtralMcpServer' -Skip:$skip {
             finally { Stop-McpHttpServer $server }
             $server.Errors.Result | Should -Not -Match ([regex]::Escape($token))
         }
+    }
+}
+
+Describe 'The MCP SDK inside pwsh' {
+    It 'loads from the module folder beside PowerShell''s own assemblies and Npgsql, each assembly once' {
+        $script = {
+            $ErrorActionPreference = 'Stop'
+            Import-Module $env:MIXTRALPS_TEST_MODULE
+            # The server's options (handlers, tool schemas) and a client transport's options: the SDK and its dependencies load.
+            $tools = [MixtralPS.Core.Mcp.McpIndexTools]::Definitions
+            $options = [ModelContextProtocol.Client.StdioClientTransportOptions]@{ Command = 'node' }
+            $postgres = [MixtralPS.Core.Rag.Stores.RagIndexLocation]::Postgres('Host=localhost;Database=rag', 'default')
+            $embed = [Func[string, Threading.CancellationToken, Threading.Tasks.Task[float[]]]] { param($q, $ct) throw 'not used' }
+            $index = [MixtralPS.Core.Mcp.McpIndexServer]::new([MixtralPS.Core.Mcp.McpIndexAccess]::new([MixtralPS.Core.Rag.Stores.RagIndexLocation]::Folder('/nowhere'), $embed))
+            $transport = [ModelContextProtocol.Server.StreamServerTransport]::new([IO.MemoryStream]::new(), [IO.MemoryStream]::new(), 'pester', $null)
+            $server = [ModelContextProtocol.Server.McpServer]::Create($transport, $index.CreateOptions(), $null, $null)
+            $server.DisposeAsync().AsTask().Wait()
+            $loaded = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { -not $_.IsDynamic }
+            [pscustomobject]@{
+                Tools      = $tools.Name
+                Display    = $postgres.Display
+                Mcp        = [ModelContextProtocol.Server.McpServer].Assembly.Location
+                Logging    = [Microsoft.Extensions.Logging.ILogger].Assembly.Location
+                AI         = ($loaded | Where-Object { $_.GetName().Name -eq 'Microsoft.Extensions.AI.Abstractions' }).Location
+                Duplicates = @($loaded | Group-Object { $_.GetName().Name } | Where-Object Count -gt 1 | ForEach-Object Name)
+            } | ConvertTo-Json -Compress
+        }
+        $p = Start-ChildPwsh -Script $script.ToString()
+        $p.StandardInput.Close()
+        $errors = $p.StandardError.ReadToEndAsync()
+        $out = $p.StandardOutput.ReadToEnd()
+        $p.WaitForExit()
+        $errors.Result | Should -BeNullOrEmpty
+        $p.ExitCode | Should -Be 0
+        $result = $out | ConvertFrom-Json
+        $base = (Get-Module MixtralPS).ModuleBase
+        $result.Tools | Should -Be @('search', 'get_document', 'list_sources')
+        Split-Path $result.Mcp | Should -Be $base
+        Split-Path $result.Logging | Should -Be $base
+        $result.Duplicates | Should -BeNullOrEmpty
     }
 }
 
