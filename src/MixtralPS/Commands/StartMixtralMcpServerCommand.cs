@@ -48,6 +48,9 @@ public sealed class StartMixtralMcpServerCommand : EmbeddingCmdlet
     public string? Token { get; set; }
 
     private McpIndexServer server = null!;
+
+    /// <summary>The index's model, loaded on the pipeline thread (it may write verbose lines or stop the command); searches wait for it.</summary>
+    private readonly TaskCompletionSource<IEmbeddingProvider> model = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TextWriter? console;
     private Stream? protocol;
 
@@ -82,8 +85,6 @@ public sealed class StartMixtralMcpServerCommand : EmbeddingCmdlet
             ThrowTerminatingError(RagErrors.From(ex, ErrorIdPrefix));
         }
 
-        // Loaded here, on the pipeline thread (a model may write verbose lines or stop the command), before the first call.
-        _ = Provider;
         server = new McpIndexServer(index);
     }
 
@@ -100,22 +101,39 @@ public sealed class StartMixtralMcpServerCommand : EmbeddingCmdlet
         }
     }
 
-    private async Task<float[]> EmbedQueryAsync(string query, CancellationToken cancellationToken) =>
-        (await Provider.EmbedAsync([query], EmbeddingPurpose.Query, cancellationToken).ConfigureAwait(false))[0].Vector;
+    private async Task<float[]> EmbedQueryAsync(string query, CancellationToken cancellationToken)
+    {
+        var provider = await model.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return (await provider.EmbedAsync([query], EmbeddingPurpose.Query, cancellationToken).ConfigureAwait(false))[0].Vector;
+    }
 
     private void ServeStdio()
     {
         var input = Console.OpenStandardInput();
         Diagnostic($"serving {server.Index.Location.Display} ({ModelName}) over stdio.");
-        Run(async ct =>
+        using var serving = CancellationTokenSource.CreateLinkedTokenSource(StopToken);
+        var running = Task.Run(() => server.RunStdioAsync(input, protocol!, serving.Token), CancellationToken.None);
+        try
         {
-            await server.RunStdioAsync(input, protocol!, ct).ConfigureAwait(false);
-            return true;
-        });
+            // The model loads while the client's handshake is answered, so an editor's first search comes sooner.
+            model.TrySetResult(Provider);
+            Run(async _ =>
+            {
+                await running.ConfigureAwait(false);
+                return true;
+            });
+        }
+        finally
+        {
+            serving.Cancel();
+            model.TrySetCanceled();
+            ((IAsyncResult)running).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(5));
+        }
     }
 
     private void ServeHttp(int port)
     {
+        model.TrySetResult(Provider);
         var token = Token ?? (AllowRemote ? McpHttpSettings.NewToken() : null);
         var host = new McpHttpHost(server, new McpHttpSettings(port, AllowRemote, token), Diagnostic);
         try
