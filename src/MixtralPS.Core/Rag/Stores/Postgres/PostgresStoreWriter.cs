@@ -221,7 +221,7 @@ internal sealed class PostgresStoreWriter : IRagStoreWriter
     private async Task LockSourcesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string[] sources, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT pg_advisory_xact_lock(hashtextextended($1 || chr(0) || s, 0)) FROM unnest($2::text[]) WITH ORDINALITY AS t(s, n) ORDER BY n", connection, tx);
+            "SELECT pg_advisory_xact_lock(hashtext($1), hashtext(s)) FROM unnest($2::text[]) WITH ORDINALITY AS t(s, n) ORDER BY n", connection, tx);
         command.Parameters.AddWithValue(schema.LockKey);
         command.Parameters.AddWithValue(sources);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
