@@ -19,6 +19,7 @@
         'Compare-TextSimilarity'
         'New-RagIndex'
         'Find-RagContext'
+        'Start-MixtralMcpServer'
         'Resolve-MixtralError'
         'Resolve-MixtralCommand'
     )

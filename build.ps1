@@ -6,7 +6,8 @@
     Build  lays out a clean, importable module folder in out/MixtralPS, with its help built from docs/help.
     Package  builds, then makes out/packages/MixtralPS.<version>.nupkg for a PowerShell repository: the built
            module with the native libraries of every supported platform under runtimes/<rid>/native.
-    Test   builds and packages, installs pgvector when missing (build/postgres), runs the xunit suites, then Pester
+    Test   builds and packages, installs pgvector when missing (build/postgres) and the MCP test peers (npm ci in
+           tests/mcp-peers), runs the xunit suites, then Pester
            in a fresh pwsh -NoProfile that imports out/MixtralPS; ends with the line "N passed, N failed" counting both.
     Demo   builds and runs the module's main jobs offline, with the embedded defaults.
     Bench  builds and runs the benchmarks in bench/, writing dated results to bench/results.
@@ -183,10 +184,30 @@ function Install-PostgresTestServer {
     Write-Warning "PostgreSQL tests will be skipped: $($pg.Reason)"
 }
 
+# The MCP tests' real peers (tests/mcp-peers: the MCP Inspector, the TypeScript SDK, reference servers), pinned in
+# its package-lock.json and installed with npm ci when missing or older than the lock file. Without node or npm
+# those tests skip on a user's clone; CI must run them, so there it is an error.
+function Install-McpPeers {
+    $peers = Join-Path $Root 'tests/mcp-peers'
+    $installed = Join-Path $peers 'node_modules/.package-lock.json'
+    $lock = Join-Path $peers 'package-lock.json'
+    $missing = @('node', 'npm' | Where-Object { -not (Get-Command $_ -CommandType Application -ErrorAction SilentlyContinue) })
+    $reason = if ($missing) { "$($missing -join ' and ') not found" }
+    elseif ([IO.File]::Exists($installed) -and [IO.File]::GetLastWriteTimeUtc($installed) -ge [IO.File]::GetLastWriteTimeUtc($lock)) { $null }
+    else {
+        & npm ci --prefix $peers --no-audit --no-fund --loglevel=error | Out-Host
+        if ($LASTEXITCODE -ne 0) { "npm ci in $peers failed (exit code $LASTEXITCODE)" }
+    }
+    if (-not $reason) { Write-Host "MCP tests: peers installed in $peers"; return }
+    if ($env:CI -eq 'true') { throw "MCP tests cannot run under CI: $reason" }
+    Write-Warning "MCP tests will be skipped: $reason"
+}
+
 function Invoke-Test {
     Invoke-Build
     Invoke-Package
     Install-PostgresTestServer
+    Install-McpPeers
     $xunit = Invoke-XunitTests
     $pester = Invoke-PesterTests
     $passed = $xunit.Passed + $pester.Passed

@@ -30,6 +30,10 @@ Invoke-Step 'Chat -Each: one request per piped item (bench/Cmdlets)' {
     $sizes = if ($Quick) { @{ Items = 100 } } else { @{} }
     & (Join-Path $PSScriptRoot 'Cmdlets/Invoke-ChatEachBenchmark.ps1') -ModulePath $ModulePath @sizes
 }
+Invoke-Step 'MCP server: search over stdio and start to first answer (bench/Mcp)' {
+    $sizes = if ($Quick) { @{ Queries = 20; ColdRuns = 2 } } else { @{} }
+    & (Join-Path $PSScriptRoot 'Mcp/Invoke-McpBenchmark.ps1') -ModulePath $ModulePath @sizes
+}
 Invoke-Step 'HNSW against exact search (bench/Ann)' { dotnet run --project (Join-Path $root 'bench/Ann') -c $Configuration -- @quickArg }
 Invoke-Step 'Retrieval end to end (bench/Rag)' {
     & (Join-Path $PSScriptRoot 'Rag/Invoke-RagBenchmarks.ps1') -Quick:$Quick

@@ -13,10 +13,10 @@ public sealed partial class InvokeMixtralChatCommand
     {
         if (Tool is null)
         {
-            if (InvokeTools != ToolInvocationMode.None || ToolChoice is not null)
+            if (McpServer is null && (InvokeTools != ToolInvocationMode.None || ToolChoice is not null))
             {
                 ThrowTerminatingError(new ErrorRecord(
-                    new ArgumentException("-InvokeTools and -ToolChoice need tools: pass -Tool (Get-Command Get-Thing)."),
+                    new ArgumentException("-InvokeTools and -ToolChoice need tools: pass -Tool (Get-Command Get-Thing) or -McpServer."),
                     ErrorIdPrefix + "NoTool", ErrorCategory.InvalidArgument, null));
             }
 
@@ -43,7 +43,7 @@ public sealed partial class InvokeMixtralChatCommand
     {
         try
         {
-            return ToolChoices.Create(ToolChoice!, tools!.Definitions);
+            return ToolChoices.Create(ToolChoice!, ToolDefinitions() ?? []);
         }
         catch (ArgumentException ex)
         {

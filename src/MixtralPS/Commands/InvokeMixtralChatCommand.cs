@@ -144,6 +144,7 @@ public sealed partial class InvokeMixtralChatCommand : ChatCmdlet
         CheckEach();
         ReadAttachments();
         OpenLoggedConversation();
+        ConnectMcpServers();
         input = new PipedInputReader(this, InputFormat);
         writer = new ChatUpdateWriter(this, StopToken, ShowThinking);
         options = new ChatOptions
@@ -157,18 +158,17 @@ public sealed partial class InvokeMixtralChatCommand : ChatCmdlet
             Stop = Stop,
             JsonObject = ResponseFormat == ChatResponseFormat.JsonObject,
             JsonSchema = schema,
-            Tools = tools?.Definitions,
+            Tools = ToolDefinitions(),
             ToolChoice = ToolChoice is null ? null : CreateToolChoice(),
             ParallelToolCalls = MyInvocation.BoundParameters.ContainsKey(nameof(ParallelToolCalls)) ? ParallelToolCalls.IsPresent : null,
             PromptMode = PromptMode,
             Prediction = Prediction,
         };
         WriteVerbose($"Model {options.Model}.");
-        if (tools is not null && InvokeTools != ToolInvocationMode.None)
+        if ((tools is not null || mcpTools is not null) && InvokeTools != ToolInvocationMode.None)
         {
             dispatcher = new PipelineThreadDispatcher();
-            var executor = new PowerShellToolExecutor(this, tools.ByName, InvokeTools, dispatcher);
-            toolLoop = new ToolLoop(Chat, executor, new ToolLoopSettings { MaxRounds = MaxToolRounds });
+            toolLoop = new ToolLoop(Chat, CreateToolExecutor(dispatcher), new ToolLoopSettings { MaxRounds = MaxToolRounds });
         }
     }
 
@@ -334,6 +334,7 @@ public sealed partial class InvokeMixtralChatCommand : ChatCmdlet
 
     protected override void ReleaseResources()
     {
+        StopMcpServers();
         dispatcher?.Dispose();
         batch?.Dispose();
         chatLog?.Dispose();

@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Collections.ObjectModel;
 using System.Management.Automation;
-using System.Management.Automation.Host;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MixtralPS.Core.Tools;
@@ -20,16 +19,14 @@ internal sealed class PowerShellToolExecutor : IToolExecutor
 
     private readonly PSCmdlet cmdlet;
     private readonly IReadOnlyDictionary<string, CommandTool> tools;
-    private readonly ToolInvocationMode mode;
+    private readonly ToolConsent consent;
     private readonly PipelineThreadDispatcher dispatcher;
-    private bool yesToAll;
-    private bool noToAll;
 
-    public PowerShellToolExecutor(PSCmdlet cmdlet, IReadOnlyDictionary<string, CommandTool> tools, ToolInvocationMode mode, PipelineThreadDispatcher dispatcher)
+    public PowerShellToolExecutor(PSCmdlet cmdlet, IReadOnlyDictionary<string, CommandTool> tools, ToolConsent consent, PipelineThreadDispatcher dispatcher)
     {
         this.cmdlet = cmdlet;
         this.tools = tools;
-        this.mode = mode;
+        this.consent = consent;
         this.dispatcher = dispatcher;
     }
 
@@ -70,42 +67,12 @@ internal sealed class PowerShellToolExecutor : IToolExecutor
         }
 
         var display = tool.Command.Name + string.Concat(arguments.Select(a => $" -{a.Name} {JsonArguments.Display(a.Value)}"));
-        if (Consent(call.Name, display) is { } refusal)
+        if (consent.Ask(call.Name, display) is { } refusal)
         {
             return refusal;
         }
 
         return Run(call.Name, tool.Command, arguments);
-    }
-
-    /// <returns>Null when the call may run, else the outcome of not running it.</returns>
-    private ToolOutcome? Consent(string name, string display)
-    {
-        if (!cmdlet.ShouldProcess($"Running tool: {display}", $"Run the tool the model asks for: {display}?", "Run a tool", out var reason))
-        {
-            return reason == ShouldProcessReason.WhatIf
-                ? ToolOutcome.NotRun($"What if: {display}")
-                : ToolOutcome.Declined($"The user declined to run {name}.");
-        }
-
-        // -Confirm (or -Confirm:$false) has already decided; Confirm mode asks otherwise.
-        if (mode != ToolInvocationMode.Confirm || cmdlet.MyInvocation.BoundParameters.ContainsKey("Confirm"))
-        {
-            return null;
-        }
-
-        try
-        {
-            return cmdlet.ShouldContinue($"The model asks to run:{Environment.NewLine}{display}", "Run a tool?", ref yesToAll, ref noToAll)
-                ? null
-                : ToolOutcome.Declined($"The user declined to run {name}.");
-        }
-        catch (Exception ex) when (ex is PSInvalidOperationException or HostException or NotImplementedException)
-        {
-            // A host that cannot prompt (pwsh -NonInteractive, a job) never runs a tool in Confirm mode.
-            cmdlet.WriteWarning($"{name} was not run: this host cannot ask for confirmation. Use -InvokeTools Auto where no one can answer.");
-            return ToolOutcome.Declined($"{name} was not run: the user could not be asked.");
-        }
     }
 
     private ToolOutcome Run(string name, CommandInfo command, List<(string Name, object? Value)> arguments)
