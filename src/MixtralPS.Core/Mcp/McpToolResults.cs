@@ -16,7 +16,7 @@ internal static class McpToolResults
           "results":{"type":"array","items":{"type":"object","properties":{
             "rank":{"type":"integer"},"source":{"type":"string"},"score":{"type":"number"},"text":{"type":"string"},
             "ordinal":{"type":"integer"},"start":{"type":"integer"},"length":{"type":"integer"},"page":{"type":"integer"},
-            "chunkId":{"type":"integer"}},
+            "heading":{"type":"string"},"chunkId":{"type":"integer"}},
             "required":["rank","source","score","text","ordinal","start","length","chunkId"]}}},
          "required":["query","results"]}
         """;
@@ -155,10 +155,16 @@ internal static class McpToolResults
             w.WriteNumber("page", page);
         }
 
+        if (chunk.Heading is { } heading)
+        {
+            w.WriteString("heading", heading);
+        }
+
         w.WriteNumber("chunkId", chunk.ChunkId);
     }
 
-    private static string PageNote(RagContextChunk chunk) => chunk.Page is { } page ? $", page {page}" : "";
+    private static string PageNote(RagContextChunk chunk) =>
+        (chunk.Heading is { } heading ? $", {heading}" : "") + (chunk.Page is { } page ? $", page {page}" : "");
 
     private static CallToolResult Result(string text, JsonElement structured) => new()
     {
