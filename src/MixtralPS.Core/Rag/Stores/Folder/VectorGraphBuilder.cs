@@ -22,6 +22,7 @@ internal static class VectorGraphBuilder
         }
 
         HnswIndex? graph = null;
+        List<long> unreachable;
         try
         {
             var previous = paths.Vectors(startGeneration);
@@ -44,8 +45,14 @@ internal static class VectorGraphBuilder
                     graph.Remove((ulong)id);
                 }
 
-                Add(graph, db.Embeddings("c.id > $last", c => c.Parameters.AddWithValue("$last", lastChunkIdAtStart)), cancellationToken);
-                log?.Invoke($"Updated the vector graph: {removedChunkIds.Count} chunks out, now {graph.Count} in all.");
+                var added = db.Embeddings("c.id > $last", c => c.Parameters.AddWithValue("$last", lastChunkIdAtStart)).ToList();
+                Add(graph, added, cancellationToken);
+                log?.Invoke($"Updated the vector graph: {removedChunkIds.Count} chunks out, {added.Count} in, now {graph.Count} in all.");
+
+                // Only the chunks just added, and those unreachable before, are searched for: checking every chunk made
+                // an update cost O(index) (removal only marks a node deleted, so it takes no way in from the others).
+                var before = File.Exists(paths.Unreachable(startGeneration)) ? ReadIds(paths.Unreachable(startGeneration)) : [];
+                unreachable = Unreachable(graph, added.Concat(db.EmbeddingsOf(before).Select(e => (e.Key, e.Value))), cancellationToken);
             }
             else
             {
@@ -53,9 +60,9 @@ internal static class VectorGraphBuilder
                 graph = HnswIndex.Create(db.Settings.Dimensions, settings);
                 Add(graph, db.Embeddings(), cancellationToken);
                 log?.Invoke($"Built the vector graph from the database: {graph.Count} chunks.");
+                unreachable = Unreachable(graph, db.Embeddings(), cancellationToken);
             }
 
-            var unreachable = Unreachable(graph, db.Embeddings(), cancellationToken);
             File.WriteAllLines(paths.Unreachable(generation), unreachable.Select(id => id.ToString(CultureInfo.InvariantCulture)));
             if (unreachable.Count > 0)
             {
@@ -71,6 +78,12 @@ internal static class VectorGraphBuilder
 
         RemoveOlder(paths, generation);
     }
+
+    private static List<long> ReadIds(string file) =>
+        File.ReadAllLines(file)
+            .Select(line => long.TryParse(line, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : -1)
+            .Where(id => id > 0)
+            .ToList();
 
     /// <summary>Adds in batches: AddRange uses every core, and memory holds one batch, not the whole index.</summary>
     private static void Add(HnswIndex graph, IEnumerable<(long Id, float[] Vector)> vectors, CancellationToken cancellationToken)
