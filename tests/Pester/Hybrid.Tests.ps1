@@ -39,8 +39,12 @@ Describe 'Hybrid retrieval' {
         $hits[0].KeywordRank | Should -Not -BeNullOrEmpty
         $hits[0].VectorScore | Should -BeGreaterThan 0
         $hits[0].KeywordScore | Should -BeGreaterThan 0
-        $expected = 1 / (10 + $hits[0].VectorRank) + 1 / (10 + $hits[0].KeywordRank)
+        # The keyword half counts once, or twice when it is sure (its best far above its tenth): -Explain says which.
+        $explained = Find-RagContext 'How do otters keep warm?' -Path $script:Index -Explain
+        $weight = if ($explained[0].Explanation -match 'counts twice') { 2 } else { 1 }
+        $expected = 1 / (10 + $hits[0].VectorRank) + $weight / (10 + $hits[0].KeywordRank)
         [math]::Abs($hits[0].Score - $expected) | Should -BeLessThan 1e-5
+        $explained[0].Explanation | Should -Match "^vector #$($hits[0].VectorRank) \(cosine [0-9.]+\); keyword #$($hits[0].KeywordRank) \(BM25 [0-9.]+\); fused"
     }
 
     It 'finds identifiers and error codes by keyword' {

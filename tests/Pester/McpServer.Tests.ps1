@@ -64,7 +64,7 @@ Describe 'Start-MixtralMcpServer' -Skip:$skip {
             $result.structuredContent.results[0].rank | Should -Be 1
             $result.structuredContent.results.text -join ' ' | Should -Match 'write\.lock'
             $result.content[0].type | Should -Be 'text'
-            $result.content[0].text | Should -Match ([regex]::Escape("[1] $script:Format (score "))
+            $result.content[0].text | Should -Match ([regex]::Escape("[1] $script:Format") + '(, [^(\n]+)? \(score ')
         }
 
         It 'returns a document whole, put back together from its chunks' {
