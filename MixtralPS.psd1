@@ -19,6 +19,7 @@
         'Compare-TextSimilarity'
         'New-RagIndex'
         'Find-RagContext'
+        'Test-RagIndex'
         'Resolve-MixtralError'
         'Resolve-MixtralCommand'
     )
