@@ -55,12 +55,19 @@ public sealed partial class TestRagIndexCommand
         return modes.Except(unusable).ToArray();
     }
 
-    /// <summary>Loads the model on the pipeline thread, before any search: loading may write verbose lines or stop the command.</summary>
+    /// <summary>
+    /// Loads the model on the pipeline thread, before any search (loading may write verbose lines or stop the
+    /// command), and embeds once with a local model, so that no question's time includes the model's first run.
+    /// </summary>
     private void PrepareSearch(IEnumerable<RetrievalMode> modes)
     {
         if (modes.Any(m => m != RetrievalMode.Keyword))
         {
             provider = Provider;
+            if (EmbeddingModels.IsLocal(provider.Model))
+            {
+                Run(ct => provider.EmbedAsync(["warm-up"], EmbeddingPurpose.Query, ct));
+            }
         }
     }
 
