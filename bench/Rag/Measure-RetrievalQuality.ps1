@@ -23,7 +23,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('DebianDocs', 'Multilingual', 'SciFact')]
+    # DebianDocs, Multilingual, SciFact (a comma-separated list works from -File too).
     [string[]] $Set = @('DebianDocs', 'Multilingual', 'SciFact'),
     [string] $ModulePath,
     [string] $Data,
@@ -42,6 +42,8 @@ param(
 $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot 'RagBench.Common.ps1')
 $ModulePath = Resolve-ModulePath $ModulePath
+$Set = @($Set | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
+foreach ($name in $Set) { if ($name -notin 'DebianDocs', 'Multilingual', 'SciFact') { throw "Unknown set '$name': DebianDocs, Multilingual or SciFact." } }
 $EvalData = Join-Path (Get-RagBenchRoot) 'bench/data/eval'
 
 # A set's documents as New-RagIndex input: files as they are, man pages rendered; what is missing is counted.
