@@ -17,7 +17,8 @@
     (see Measure-SciFactRetrieval.ps1), so its Vector figure compares with the published one.
     The baseline: Okapi BM25, k1 0.9, b 0.4, over the index's own chunk texts, words lower-cased without accents and
     Porter-stemmed (MixtralPS.Core.Rag.Evaluation.Bm25Baseline), scored the same way.
-    Results: bench/results/retrieval-quality-<date>.md (a section per run, appended), printed too. Indexes are kept
+    Results: bench/results/retrieval-quality-<date>.md (a section per run, appended), printed too. -Quick measures
+    the Multilingual set only, into retrieval-quality-<date>-quick.md. Indexes are kept
     in -WorkDirectory (default: a temp folder) and reused while their corpus and the module are unchanged; -Rebuild
     builds them again.
 #>
@@ -31,6 +32,8 @@ param(
     [string] $ResultsDirectory,
     [switch] $Rebuild,
     [string] $Label,
+    # A smoke run: the smallest set only (Multilingual), written to retrieval-quality-<date>-quick.md.
+    [switch] $Quick,
     # Phase workers only:
     [ValidateSet('Run', 'Index', 'Measure')]
     [string] $Phase = 'Run',
@@ -42,7 +45,7 @@ param(
 $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot 'RagBench.Common.ps1')
 $ModulePath = Resolve-ModulePath $ModulePath
-$Set = @($Set | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
+$Set = if ($Quick) { @('Multilingual') } else { @($Set | ForEach-Object { $_ -split ',' } | Where-Object { $_ }) }
 foreach ($name in $Set) { if ($name -notin 'DebianDocs', 'Multilingual', 'SciFact') { throw "Unknown set '$name': DebianDocs, Multilingual or SciFact." } }
 $EvalData = Join-Path (Get-RagBenchRoot) 'bench/data/eval'
 
@@ -201,7 +204,7 @@ $lines = @(
 ) + ($sections | ForEach-Object { $_ })
 if (-not $ResultsDirectory) { $ResultsDirectory = Join-Path (Get-RagBenchRoot) 'bench/results' }
 New-Item -ItemType Directory -Force $ResultsDirectory | Out-Null
-$file = Join-Path $ResultsDirectory ("retrieval-quality-{0:yyyy-MM-dd}.md" -f $started)
+$file = Join-Path $ResultsDirectory ("retrieval-quality-{0:yyyy-MM-dd}{1}.md" -f $started, $(if ($Quick) { '-quick' } else { '' }))
 if (-not (Test-Path $file)) {
     Set-Content -Path $file -Encoding utf8NoBOM -Value @("# Retrieval quality (Test-RagIndex), $('{0:yyyy-MM-dd}' -f $started)", '',
         'Written by bench/Rag/Measure-RetrievalQuality.ps1: each set indexed with New-RagIndex defaults (SciFact one chunk per abstract), measured by Test-RagIndex -Dataset in every mode (sources de-duplicated before the cut at 10), beside Okapi BM25 (k1 0.9, b 0.4, Porter) over the same chunks. Sections are appended.', '')
