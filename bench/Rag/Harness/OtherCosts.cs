@@ -5,6 +5,8 @@ using Microsoft.Data.Sqlite;
 using MixtralPS.Core.Chunking;
 using MixtralPS.Core.Embeddings;
 using MixtralPS.Core.Rag;
+using MixtralPS.Core.Rag.Stores;
+using MixtralPS.Core.Rag.Stores.Folder;
 
 namespace MixtralPS.Bench.Rag;
 
@@ -48,7 +50,7 @@ internal static class OtherCosts
 
         var total = Stopwatch.StartNew();
         var openClock = Stopwatch.StartNew();
-        using var writer = RagIndexWriter.Open(folder, settings, rebuild: true, TimeSpan.FromSeconds(30), CancellationToken.None);
+        using var writer = RagStores.OpenWriter(folder, settings, rebuild: true, TimeSpan.FromSeconds(30), CancellationToken.None);
         var openSeconds = openClock.Elapsed.TotalSeconds;
         var ingestor = new RagIngestor(writer, embedder, chunker);
 
@@ -63,7 +65,7 @@ internal static class OtherCosts
             PendingDocument pending;
             try
             {
-                pending = ingestor.Prepare(path, CancellationToken.None);
+                pending = ingestor.PrepareAsync(path, (MixtralPS.Core.Ocr.OcrDocumentReader?)null, CancellationToken.None).GetAwaiter().GetResult();
             }
             catch (MixtralPS.Core.Documents.DocumentLoadException)
             {
@@ -87,7 +89,7 @@ internal static class OtherCosts
         add.Stop();
 
         var graphClock = Stopwatch.StartNew();
-        writer.Complete(CancellationToken.None);
+        writer.CompleteAsync(CancellationToken.None).GetAwaiter().GetResult();
         var graphSeconds = graphClock.Elapsed.TotalSeconds;
         var totalSeconds = total.Elapsed.TotalSeconds;
 

@@ -6,6 +6,8 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using MixtralPS.Core.Embeddings;
 using MixtralPS.Core.Rag;
+using MixtralPS.Core.Rag.Stores;
+using MixtralPS.Core.Rag.Stores.Folder;
 
 namespace MixtralPS.Bench.Rag;
 
@@ -38,7 +40,7 @@ internal static class SyntheticIndex
 
         var random = new Random(seed);
         var writeClock = Stopwatch.StartNew();
-        using var writer = RagIndexWriter.Open(folder, settings, rebuild: true, TimeSpan.FromSeconds(30), CancellationToken.None);
+        using var writer = RagStores.OpenWriter(folder, settings, rebuild: true, TimeSpan.FromSeconds(30), CancellationToken.None);
         var documents = 0;
         for (var first = 0; first < chunkCount; first += perDocument)
         {
@@ -59,7 +61,7 @@ internal static class SyntheticIndex
 
             var source = $"synthetic/document-{documents:D6}.txt";
             var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(source)));
-            writer.Replace(new DocumentRecord(source, hash, offset, null, "text", "utf-8"), records);
+            writer.Write(new DocumentRecord(source, hash, offset, null, "text", "utf-8"), records);
             documents++;
             if (documents % 200 == 0)
             {
@@ -69,10 +71,10 @@ internal static class SyntheticIndex
 
         var writeSeconds = writeClock.Elapsed.TotalSeconds;
         var graphClock = Stopwatch.StartNew();
-        writer.Complete(CancellationToken.None);
+        writer.CompleteAsync(CancellationToken.None).GetAwaiter().GetResult();
         var graphSeconds = graphClock.Elapsed.TotalSeconds;
-        var chunks = writer.ChunkCount();
-        var graphFile = writer.Paths.VectorFiles().Single().Path;
+        var chunks = writer.ChunkCountAsync(CancellationToken.None).GetAwaiter().GetResult();
+        var graphFile = ((FolderIndexLocation)writer.Location).Paths.VectorFiles().Single().Path;
         return new Dictionary<string, object>
         {
             ["chunks"] = chunks,
@@ -81,7 +83,7 @@ internal static class SyntheticIndex
             ["embedSeconds"] = embedSeconds,
             ["writeSeconds"] = writeSeconds - embedSeconds,
             ["graphSeconds"] = graphSeconds,
-            ["databaseBytes"] = new FileInfo(writer.Paths.Database).Length,
+            ["databaseBytes"] = new FileInfo(((FolderIndexLocation)writer.Location).Paths.Database).Length,
             ["graphBytes"] = new FileInfo(graphFile).Length,
             ["distinctTexts"] = texts.Take(chunkCount).Distinct(StringComparer.Ordinal).Count(),
             ["meanTextChars"] = texts.Take(chunkCount).Average(t => t.Length),

@@ -1,6 +1,6 @@
 namespace MixtralPS.Core.Rag;
 
-/// <summary>What is wrong with an index on disk, or with using it, in words that name the file.</summary>
+/// <summary>What is wrong with an index (a folder, a database), or with using it, in words that name it.</summary>
 public enum RagIndexErrorKind
 {
     NotFound,
@@ -10,6 +10,18 @@ public enum RagIndexErrorKind
     Locked,
     ModelMismatch,
     SettingsMismatch,
+
+    /// <summary>The database server cannot be reached (down, wrong host or port, timed out).</summary>
+    Unreachable,
+
+    /// <summary>The server refused the login or the role may not do what was asked.</summary>
+    AccessDenied,
+
+    /// <summary>A write was sent to a read-only server (a hot standby).</summary>
+    ReadOnly,
+
+    /// <summary>The database lacks an extension the index needs (pgvector).</summary>
+    MissingExtension,
 }
 
 public sealed class RagIndexException : Exception

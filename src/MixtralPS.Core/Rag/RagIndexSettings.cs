@@ -12,6 +12,9 @@ public sealed record RagIndexSettings
     /// <summary>1: vectors only; 2: with the keyword (FTS5) index; 3: chunks know their page.</summary>
     public const int CurrentSchemaVersion = PagesSchemaVersion;
 
+    /// <summary>Schema version from which indexes carry the keyword (BM25) half.</summary>
+    public const int KeywordSchemaVersion = 2;
+
     /// <summary>Schema version from which chunks carry their page (null where the document has no pages).</summary>
     public const int PagesSchemaVersion = 3;
 
@@ -36,7 +39,7 @@ public sealed record RagIndexSettings
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
 
     /// <summary>Whether the index has its keyword half (indexes from before hybrid retrieval do not, until updated).</summary>
-    public bool HasKeywordIndex => SchemaVersion >= KeywordIndex.SchemaVersion;
+    public bool HasKeywordIndex => SchemaVersion >= KeywordSchemaVersion;
 
     /// <summary>Whether the chunks table has its page column (older indexes gain it when next updated).</summary>
     public bool HasPages => SchemaVersion >= PagesSchemaVersion;
@@ -80,6 +83,29 @@ public sealed record RagIndexSettings
             Stemming = meta.TryGetValue("keyword_stemming", out var stemming) && Enum.TryParse<KeywordStemming>(stemming, out var parsed) ? parsed : KeywordStemming.Porter,
             Created = DateTimeOffset.TryParse(Get("created"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var c) ? c : default,
         };
+    }
+
+    /// <summary>
+    /// Refuses to update an index built otherwise: vectors of two models cannot share an index, and chunks cut or
+    /// stemmed two ways would make results depend on when a document was indexed.
+    /// </summary>
+    /// <param name="existing">The index's own settings.</param>
+    /// <param name="index">The index as users name it (a folder, a database index).</param>
+    /// <param name="path">What the error record names (the file or the index).</param>
+    public void EnsureCompatible(RagIndexSettings existing, string index, string path)
+    {
+        if (!string.Equals(existing.EmbeddingModel, EmbeddingModel, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new RagIndexException(RagIndexErrorKind.ModelMismatch, path,
+                $"The index '{index}' was built with '{existing.EmbeddingModel}', not '{EmbeddingModel}'; vectors of two models cannot share an index. Use -Model {existing.EmbeddingModel}, or rebuild with -Force.");
+        }
+
+        if (existing.Chunker != Chunker || existing.ChunkSize != ChunkSize || existing.ChunkOverlap != ChunkOverlap || existing.MaxTokens != MaxTokens
+            || (existing.HasKeywordIndex && existing.Stemming != Stemming))
+        {
+            throw new RagIndexException(RagIndexErrorKind.SettingsMismatch, path,
+                $"The index '{index}' was built with {existing}; this update asks for {this}. Use the index's settings, or rebuild with -Force.");
+        }
     }
 
     public override string ToString() =>

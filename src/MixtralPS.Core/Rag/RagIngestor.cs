@@ -4,6 +4,7 @@ using MixtralPS.Core.Chunking;
 using MixtralPS.Core.Documents;
 using MixtralPS.Core.Embeddings;
 using MixtralPS.Core.Ocr;
+using MixtralPS.Core.Rag.Stores;
 
 namespace MixtralPS.Core.Rag;
 
@@ -43,17 +44,17 @@ public sealed record IngestResult(string Source, IngestOutcome Outcome, int Chun
 /// <summary>
 /// Turns documents into stored chunks: skips what has not changed (same content hash), chunks the rest
 /// so that no chunk exceeds the embedding model's token limit, embeds chunks of several documents in one
-/// batch, and stores each document in its own transaction.
+/// batch, and stores each batch of documents in one transaction, through whichever store the writer is.
 /// </summary>
 public sealed class RagIngestor
 {
-    private readonly RagIndexWriter writer;
+    private readonly IRagStoreWriter writer;
     private readonly IEmbeddingProvider embedder;
     private readonly IChunker chunker;
     private readonly List<(PendingDocument Document, IReadOnlyList<PagedChunk> Chunks)> queue = [];
     private int queuedChunks;
 
-    public RagIngestor(RagIndexWriter writer, IEmbeddingProvider embedder, IChunker chunker)
+    public RagIngestor(IRagStoreWriter writer, IEmbeddingProvider embedder, IChunker chunker)
     {
         this.writer = writer;
         this.embedder = embedder;
@@ -62,10 +63,6 @@ public sealed class RagIngestor
 
     /// <summary>Chunks gathered before one embedding call.</summary>
     public int EmbeddingBatch { get; init; } = 64;
-
-    /// <summary>Reads a file and decides whether it needs indexing; throws DocumentLoadException for unreadable files.</summary>
-    public PendingDocument Prepare(string path, CancellationToken cancellationToken) =>
-        PrepareAsync(path, null, cancellationToken).GetAwaiter().GetResult();
 
     /// <summary>
     /// Reads a file and decides whether it needs indexing. A file with no text to extract (a scanned PDF, an image)
@@ -84,7 +81,8 @@ public sealed class RagIngestor
 
         var hash = HashFile(path);
         var source = info.FullName;
-        if (Unchanged(source, hash) is { } skipped)
+        var stored = await writer.FindAsync(source, cancellationToken).ConfigureAwait(false);
+        if (Unchanged(stored, source, hash) is { } skipped)
         {
             return skipped;
         }
@@ -100,22 +98,23 @@ public sealed class RagIngestor
         }
 
         var record = new DocumentRecord(source, hash, info.Length, info.LastWriteTimeUtc, loaded.Format, loaded.Encoding);
-        return new PendingDocument(record, loaded, writer.Find(source) is null ? IngestOutcome.Added : IngestOutcome.Updated);
+        return new PendingDocument(record, loaded, stored is null ? IngestOutcome.Added : IngestOutcome.Updated);
     }
 
     /// <summary>A text given directly (not a file) under a source name.</summary>
-    public PendingDocument Prepare(string source, string text)
+    public async Task<PendingDocument> PrepareAsync(string source, string text, CancellationToken cancellationToken)
     {
         var bytes = Encoding.UTF8.GetBytes(text);
         var hash = Convert.ToHexString(SHA256.HashData(bytes));
-        if (Unchanged(source, hash) is { } skipped)
+        var stored = await writer.FindAsync(source, cancellationToken).ConfigureAwait(false);
+        if (Unchanged(stored, source, hash) is { } skipped)
         {
             return skipped;
         }
 
         var loaded = DocumentLoader.FromText(source, text);
         var record = new DocumentRecord(source, hash, bytes.Length, null, loaded.Format, null);
-        return new PendingDocument(record, loaded, writer.Find(source) is null ? IngestOutcome.Added : IngestOutcome.Updated);
+        return new PendingDocument(record, loaded, stored is null ? IngestOutcome.Added : IngestOutcome.Updated);
     }
 
     /// <summary>
@@ -148,10 +147,10 @@ public sealed class RagIngestor
             ? []
             : await embedder.EmbedAsync(texts, EmbeddingPurpose.Document, cancellationToken).ConfigureAwait(false);
         var results = new List<IngestResult>(queue.Count);
+        var batch = new List<DocumentWrite>(queue.Count);
         var next = 0;
         foreach (var (document, chunks) in queue)
         {
-            cancellationToken.ThrowIfCancellationRequested();
             var records = new List<ChunkRecord>(chunks.Count);
             foreach (var (chunk, page) in chunks)
             {
@@ -159,10 +158,12 @@ public sealed class RagIngestor
                 records.Add(new ChunkRecord(chunk.Ordinal, chunk.Start, chunk.Length, chunk.Text, embedded.TokenCount, embedded.Vector, page));
             }
 
-            writer.Replace(document.Record, records);
+            batch.Add(new DocumentWrite(document.Record, records));
             results.Add(new IngestResult(document.Source, document.Outcome, records.Count));
         }
 
+        // One transaction for the batch: a killed writer leaves each of these documents wholly old or wholly new.
+        await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
         queue.Clear();
         queuedChunks = 0;
         return results;
@@ -198,8 +199,8 @@ public sealed class RagIngestor
         queuedChunks = 0;
     }
 
-    private PendingDocument? Unchanged(string source, string hash) =>
-        writer.Find(source) is { } stored && stored.ContentHash == hash
+    private static PendingDocument? Unchanged(StoredDocument? stored, string source, string hash) =>
+        stored is not null && stored.ContentHash == hash
             ? new PendingDocument(new DocumentRecord(source, hash, 0, null, "", null), null, IngestOutcome.Skipped)
             : null;
 

@@ -14,3 +14,6 @@ public sealed record ChunkRecord(int Ordinal, int Start, int Length, string Text
 
 /// <summary>What the index holds for one source.</summary>
 public sealed record StoredDocument(long Id, string Source, string ContentHash, int ChunkCount);
+
+/// <summary>A chunk as read back, with its document's source; Page is null where the document has no pages.</summary>
+public sealed record StoredChunk(long Id, string Source, int Ordinal, int Start, int Length, string Text, int TokenCount, int? Page);

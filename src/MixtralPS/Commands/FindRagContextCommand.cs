@@ -2,16 +2,18 @@ using System.Management.Automation;
 using MixtralPS.Completion;
 using MixtralPS.Core.Embeddings;
 using MixtralPS.Core.Rag;
+using MixtralPS.Core.Rag.Stores;
 using MixtralPS.Infrastructure;
 
 namespace MixtralPS.Commands;
 
 /// <summary>
 /// Finds the chunks of an index that best answer a question: by meaning (the question embedded with the
-/// index's own model), by keywords (BM25), or both fused (Hybrid, the default).
+/// index's own model), by keywords (BM25), or both fused (Hybrid, the default). The index is a folder (-Path) or
+/// lives in PostgreSQL (-ConnectionString, -Name; queries never write, so standbys serve them).
 /// Pipe the result into Invoke-MixtralChat for an answer grounded in them, with its sources.
 /// </summary>
-[Cmdlet(VerbsCommon.Find, "RagContext")]
+[Cmdlet(VerbsCommon.Find, "RagContext", DefaultParameterSetName = "Path")]
 [OutputType(typeof(RagContextChunk), typeof(string))]
 public sealed class FindRagContextCommand : EmbeddingCmdlet
 {
@@ -20,10 +22,21 @@ public sealed class FindRagContextCommand : EmbeddingCmdlet
     public string[] Query { get; set; } = [];
 
     /// <summary>The index folder made by New-RagIndex.</summary>
-    [Parameter(Mandatory = true, Position = 1)]
+    [Parameter(ParameterSetName = "Path", Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(RagIndexPathCompleter))]
-    public string Path { get; set; } = "";
+    public string? Path { get; set; }
+
+    /// <summary>An Npgsql connection string of the PostgreSQL database holding the index (default: $env:MIXTRALPS_RAG_CONNECTION).</summary>
+    [Parameter(ParameterSetName = "Database")]
+    [ValidateNotNullOrEmpty]
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The index's name in the database (default: default).</summary>
+    [Parameter(ParameterSetName = "Database")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RagIndexNameCompleter))]
+    public string? Name { get; set; }
 
     /// <summary>How many chunks to return.</summary>
     [Parameter]
@@ -59,11 +72,13 @@ public sealed class FindRagContextCommand : EmbeddingCmdlet
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        folder = GetUnresolvedProviderPathFromPSPath(Path);
+        var location = RagIndexParameters.Resolve(this, Path, ConnectionString, Name);
+        folder = location.Display;
         try
         {
-            // Readers stay open between calls (the graph is memory-mapped): a warm query costs an embedding and a search.
-            reader = RagReaderPool.Shared.Rent(folder);
+            // Readers stay open between calls (a folder's graph is memory-mapped, a database's connections pooled):
+            // a warm query costs an embedding and a search.
+            reader = Run(ct => RagReaderPool.Shared.RentAsync(location, ct));
         }
         catch (RagIndexException ex)
         {
@@ -77,18 +92,18 @@ public sealed class FindRagContextCommand : EmbeddingCmdlet
             if (MyInvocation.BoundParameters.ContainsKey(nameof(Mode)))
             {
                 ThrowTerminatingError(new ErrorRecord(
-                    new InvalidOperationException($"The index {folder} has no keyword index (it was built before hybrid retrieval), so a {Mode} search cannot run. Run New-RagIndex -Path '{folder}' once to add it, or use -Mode Vector."),
+                    new InvalidOperationException($"The index {folder} has no keyword index (it was built before hybrid retrieval), so a {Mode} search cannot run. Run New-RagIndex on it once to add it, or use -Mode Vector."),
                     ErrorIdPrefix + "NoKeywordIndex", ErrorCategory.InvalidOperation, folder));
             }
 
             // Hybrid is the default only for indexes that have both halves; say so rather than fuse half a query.
-            WriteWarning($"The index {folder} has no keyword index yet, so this search is by vector only. Run New-RagIndex -Path '{folder}' once to add it.");
+            WriteWarning($"The index {folder} has no keyword index yet, so this search is by vector only. Run New-RagIndex on it once to add it.");
             Mode = RetrievalMode.Vector;
         }
 
-        if (!reader.UsesGraph)
+        if (reader.Degraded is { } degraded)
         {
-            WriteVerbose($"The vector graph of {folder} is not current; searching the stored embeddings exactly.");
+            WriteVerbose($"{folder}: {degraded}.");
         }
     }
 
@@ -145,7 +160,7 @@ public sealed class FindRagContextCommand : EmbeddingCmdlet
         // The reader goes back to the pool for the next query, whether this one ended, failed or was stopped.
         if (reader is not null)
         {
-            RagReaderPool.Shared.Return(folder, reader);
+            RagReaderPool.Shared.Return(reader);
             reader = null!;
         }
 

@@ -13,6 +13,7 @@ public sealed partial class NewRagIndexCommand
 {
     /// <summary>Read scanned PDFs and images with the API's OCR model (on by default when an API key is present; -Ocr:$false turns it off).</summary>
     [Parameter(ParameterSetName = "Input")]
+    [Parameter(ParameterSetName = "InputDatabase")]
     public SwitchParameter Ocr { get; set; }
 
     private OcrDocumentReader? ocrReader;

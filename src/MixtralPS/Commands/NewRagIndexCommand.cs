@@ -8,6 +8,7 @@ using MixtralPS.Core.Documents;
 using MixtralPS.Core.Embeddings;
 using MixtralPS.Core.Ocr;
 using MixtralPS.Core.Rag;
+using MixtralPS.Core.Rag.Stores;
 using MixtralPS.Infrastructure;
 
 namespace MixtralPS.Commands;
@@ -23,32 +24,49 @@ public enum RagChunker
 }
 
 /// <summary>
-/// Creates or updates a retrieval index on disk from files, paths or texts: unchanged documents are
-/// skipped, changed ones replaced, and with -Prune documents no longer given are removed. Files with no text to
-/// extract go through OCR (NewRagIndexCommand.Ocr.cs).
+/// Creates or updates a retrieval index from files, paths or texts, in a folder (-Path) or in PostgreSQL
+/// (-ConnectionString, -Name): unchanged documents are skipped, changed ones replaced, and with -Prune documents no
+/// longer given are removed. Files with no text to extract go through OCR (NewRagIndexCommand.Ocr.cs).
 /// </summary>
 [Cmdlet(VerbsCommon.New, "RagIndex", SupportsShouldProcess = true, DefaultParameterSetName = "Input")]
 [OutputType(typeof(RagIndexSummary))]
 public sealed partial class NewRagIndexCommand : EmbeddingCmdlet
 {
     /// <summary>The index folder, for example ./docs.ragidx.</summary>
-    [Parameter(Mandatory = true, Position = 0)]
+    [Parameter(ParameterSetName = "Input", Mandatory = true, Position = 0)]
+    [Parameter(ParameterSetName = "Text", Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(RagIndexPathCompleter))]
-    public string Path { get; set; } = "";
+    public string? Path { get; set; }
+
+    /// <summary>An Npgsql connection string of the PostgreSQL database holding the index (default: $env:MIXTRALPS_RAG_CONNECTION).</summary>
+    [Parameter(ParameterSetName = "InputDatabase")]
+    [Parameter(ParameterSetName = "TextDatabase")]
+    [ValidateNotNullOrEmpty]
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The index's name in the database (letters, digits, underscores; default: default).</summary>
+    [Parameter(ParameterSetName = "InputDatabase")]
+    [Parameter(ParameterSetName = "TextDatabase")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RagIndexNameCompleter))]
+    public string? Name { get; set; }
 
     /// <summary>Files (Get-ChildItem), paths (wildcards allowed) or objects with Text or Content and a Source.</summary>
     [Parameter(ParameterSetName = "Input", ValueFromPipeline = true)]
+    [Parameter(ParameterSetName = "InputDatabase", ValueFromPipeline = true)]
     public PSObject? InputObject { get; set; }
 
     /// <summary>A text to index under -Source.</summary>
     [Parameter(ParameterSetName = "Text", Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = "TextDatabase", Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Content")]
     [ValidateNotNullOrEmpty]
     public string? Text { get; set; }
 
     /// <summary>The name the text is indexed under (a path, URL or any id).</summary>
     [Parameter(ParameterSetName = "Text", Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = "TextDatabase", Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string? Source { get; set; }
 
@@ -94,16 +112,18 @@ public sealed partial class NewRagIndexCommand : EmbeddingCmdlet
 
     private readonly HashSet<string> seen = new(StringComparer.Ordinal);
     private readonly Stopwatch clock = Stopwatch.StartNew();
-    private RagIndexWriter? writer;
+    private IRagStoreWriter? writer;
     private RagIngestor? ingestor;
     private RagIndexSummary summary = null!;
     private string folder = "";
+    private RagIndexLocation location = null!;
     private int inputs;
 
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        folder = GetUnresolvedProviderPathFromPSPath(Path);
+        location = RagIndexParameters.Resolve(this, Path, ConnectionString, Name);
+        folder = location.Display;
         if (Chunker == RagChunker.Recursive && ChunkOverlap >= ChunkSize)
         {
             ThrowTerminatingError(new ErrorRecord(
@@ -111,16 +131,29 @@ public sealed partial class NewRagIndexCommand : EmbeddingCmdlet
                 ErrorIdPrefix + "InvalidArgument", ErrorCategory.InvalidArgument, ChunkOverlap));
         }
 
-        var exists = new RagIndexPaths(folder).Exists;
-        var proceed = exists && !Force || ShouldProcess(folder, exists ? "Rebuild the index from nothing" : "Create the index");
         RagIndexSettings? existing = null;
+        bool exists;
         try
         {
-            existing = exists && !Force ? RagIndexWriter.ExistingSettings(folder) : null;
+            existing = Run(ct => RagStores.ExistingSettingsAsync(location, ct));
+            exists = existing is not null;
+        }
+        catch (RagIndexException ex) when (Force && ex.Kind is RagIndexErrorKind.Damaged or RagIndexErrorKind.NewerVersion)
+        {
+            // -Force rebuilds what cannot be read.
+            exists = true;
         }
         catch (RagIndexException ex)
         {
             ThrowTerminatingError(RagErrors.From(ex, ErrorIdPrefix));
+            throw;
+        }
+
+        var proceed = exists && !Force || ShouldProcess(folder, exists ? "Rebuild the index from nothing" : "Create the index");
+        if (Force)
+        {
+            // A rebuild takes the settings given (or the defaults), not the old index's.
+            existing = null;
         }
 
         if (existing is not null)
@@ -147,7 +180,7 @@ public sealed partial class NewRagIndexCommand : EmbeddingCmdlet
         };
         try
         {
-            writer = Run(ct => Task.Run(() => RagIndexWriter.Open(folder, settings, Force, TimeSpan.FromSeconds(TimeoutSec), ct), ct));
+            writer = Run(ct => RagStores.OpenWriterAsync(location, settings, Force, TimeSpan.FromSeconds(TimeoutSec), ct));
         }
         catch (RagIndexException ex)
         {
@@ -155,10 +188,11 @@ public sealed partial class NewRagIndexCommand : EmbeddingCmdlet
         }
 
         WriteVerbose($"{(writer!.Created ? "Created" : "Opened")} the index {folder}: {writer.Settings}.");
-        if (writer.KeywordIndexAdded)
+        if (writer.Upgraded is { } upgraded)
         {
-            WriteWarning($"The index {folder} was built before hybrid retrieval; its keyword index was added now from its {writer.ChunkCount()} chunks.");
+            WriteWarning(upgraded);
         }
+
         ingestor = new RagIngestor(writer, Provider, CreateChunker(settings));
     }
 
@@ -214,7 +248,7 @@ public sealed partial class NewRagIndexCommand : EmbeddingCmdlet
 
     protected override void ProcessRecord()
     {
-        if (ParameterSetName == "Text")
+        if (ParameterSetName is "Text" or "TextDatabase")
         {
             Index(Source!, Text!);
             return;
@@ -304,7 +338,7 @@ public sealed partial class NewRagIndexCommand : EmbeddingCmdlet
             return;
         }
 
-        Ingest(source, () => ingestor?.Prepare(source, text));
+        Ingest(source, () => ingestor is null ? null : Run(ct => ingestor.PrepareAsync(source, text, ct)));
     }
 
     private void Ingest(string source, Func<PendingDocument?> prepare)
@@ -331,6 +365,12 @@ public sealed partial class NewRagIndexCommand : EmbeddingCmdlet
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             WriteWarning($"Skipped '{source}': {ex.Message}");
+            summary.Failed++;
+            return;
+        }
+        catch (RagIndexException ex)
+        {
+            WriteError(RagErrors.From(ex, ErrorIdPrefix));
             summary.Failed++;
             return;
         }
@@ -374,7 +414,15 @@ public sealed partial class NewRagIndexCommand : EmbeddingCmdlet
             // The queued documents are lost for this run, not the index: what was stored stays.
             ingestor?.Discard();
             summary.Failed++;
-            WriteItemError(ex, folder);
+            if (ex is RagIndexException index)
+            {
+                WriteError(RagErrors.From(index, ErrorIdPrefix));
+            }
+            else
+            {
+                WriteItemError(ex, folder);
+            }
+
             return;
         }
 
@@ -413,11 +461,11 @@ public sealed partial class NewRagIndexCommand : EmbeddingCmdlet
             if (!summary.WhatIf && !IsWhatIf())
             {
                 WriteProgress(new ProgressRecord(1, $"Indexing into {folder}", "Updating the vector graph") { PercentComplete = 99 });
-                Run(ct => Task.Run(() => { writer.Complete(ct); return true; }, ct));
+                Run(async ct => { await writer.CompleteAsync(ct).ConfigureAwait(false); return true; });
             }
 
-            summary.Documents = writer.Documents().Count;
-            summary.Chunks = writer.ChunkCount();
+            summary.Documents = Run(writer.DocumentsAsync).Count;
+            summary.Chunks = Run(writer.ChunkCountAsync);
         }
 
         WriteProgress(new ProgressRecord(1, $"Indexing into {folder}", "Done") { RecordType = ProgressRecordType.Completed });
@@ -433,11 +481,11 @@ public sealed partial class NewRagIndexCommand : EmbeddingCmdlet
 
     private void PruneMissing()
     {
-        foreach (var document in writer!.Documents().Where(d => !seen.Contains(d.Source)))
+        foreach (var document in Run(writer!.DocumentsAsync).Where(d => !seen.Contains(d.Source)))
         {
             if (ShouldProcess(document.Source, "Remove from the index"))
             {
-                writer.Remove(document);
+                Run(async ct => { await writer.RemoveAsync(document, ct).ConfigureAwait(false); return true; });
                 summary.Removed++;
             }
         }

@@ -16,7 +16,7 @@ public abstract class MixtralCmdlet : PSCmdlet, IDisposable
     protected CancellationToken StopToken => stopping.Token;
 
     /// <summary>The cmdlet's name without the dash, the prefix of its error IDs (InvokeMixtralChat...).</summary>
-    protected string ErrorIdPrefix => MyInvocation.MyCommand.Name.Replace("-", "");
+    protected internal string ErrorIdPrefix => MyInvocation.MyCommand.Name.Replace("-", "");
 
     /// <summary>A thread-safe sink for core components' log lines.</summary>
     protected void LogFromAnyThread(string message) => verbose.Enqueue(message);

@@ -15,6 +15,10 @@ internal static class RagErrors
             RagIndexErrorKind.Damaged => ErrorCategory.InvalidData,
             RagIndexErrorKind.Foreign => ErrorCategory.InvalidData,
             RagIndexErrorKind.NewerVersion => ErrorCategory.NotImplemented,
+            RagIndexErrorKind.Unreachable => ErrorCategory.ConnectionError,
+            RagIndexErrorKind.AccessDenied => ErrorCategory.PermissionDenied,
+            RagIndexErrorKind.ReadOnly => ErrorCategory.PermissionDenied,
+            RagIndexErrorKind.MissingExtension => ErrorCategory.NotInstalled,
             _ => ErrorCategory.InvalidArgument,
         };
         return new ErrorRecord(ex, prefix + "Index" + ex.Kind, category, ex.Path);

@@ -1,5 +1,7 @@
 using Microsoft.Data.Sqlite;
 using MixtralPS.Core.Rag;
+using MixtralPS.Core.Rag.Stores;
+using MixtralPS.Core.Rag.Stores.Folder;
 using Xunit;
 
 namespace MixtralPS.Core.Tests.Rag;

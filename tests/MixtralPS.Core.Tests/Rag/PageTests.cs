@@ -2,6 +2,8 @@ using Microsoft.Data.Sqlite;
 using MixtralPS.Core.Chunking;
 using MixtralPS.Core.Documents;
 using MixtralPS.Core.Rag;
+using MixtralPS.Core.Rag.Stores;
+using MixtralPS.Core.Rag.Stores.Folder;
 
 namespace MixtralPS.Core.Tests.Rag;
 
@@ -64,12 +66,12 @@ public sealed class PageTests : IDisposable
     }
 
     [Fact]
-    public void An_index_from_before_pages_still_opens_and_gains_them_when_updated()
+    public async Task An_index_from_before_pages_still_opens_and_gains_them_when_updated()
     {
-        using (var old = RagIndexWriter.Open(Index, Settings(schemaVersion: 2), rebuild: false, TimeSpan.FromSeconds(10), CancellationToken.None))
+        using (var old = RagStores.OpenWriter(Index, Settings(schemaVersion: 2), rebuild: false, TimeSpan.FromSeconds(10), CancellationToken.None))
         {
-            old.Replace(new DocumentRecord("old.txt", "h1", 10, null, "text", "utf-8"), [new ChunkRecord(0, 0, 14, "lakes of Titan", 1, TestIndexes.Vector("lakes of Titan"))]);
-            old.Complete(CancellationToken.None);
+            old.Write(new DocumentRecord("old.txt", "h1", 10, null, "text", "utf-8"), [new ChunkRecord(0, 0, 14, "lakes of Titan", 1, TestIndexes.Vector("lakes of Titan"))]);
+            await old.CompleteAsync(CancellationToken.None);
         }
 
         Assert.Equal("2", SchemaVersion());
@@ -79,11 +81,11 @@ public sealed class PageTests : IDisposable
             Assert.Null(hit.Page);
         }
 
-        using (var writer = RagIndexWriter.Open(Index, Settings(), rebuild: false, TimeSpan.FromSeconds(10), CancellationToken.None))
+        using (var writer = RagStores.OpenWriter(Index, Settings(), rebuild: false, TimeSpan.FromSeconds(10), CancellationToken.None))
         {
             Assert.True(writer.Settings.HasPages);
-            writer.Replace(new DocumentRecord("scan.pdf", "h2", 10, null, "pdf", null), [new ChunkRecord(0, 0, 15, "moons of Saturn", 1, TestIndexes.Vector("moons of Saturn"), Page: 2)]);
-            writer.Complete(CancellationToken.None);
+            writer.Write(new DocumentRecord("scan.pdf", "h2", 10, null, "pdf", null), [new ChunkRecord(0, 0, 15, "moons of Saturn", 1, TestIndexes.Vector("moons of Saturn"), Page: 2)]);
+            await writer.CompleteAsync(CancellationToken.None);
         }
 
         Assert.Equal("3", SchemaVersion());
@@ -97,10 +99,10 @@ public sealed class PageTests : IDisposable
     [Fact]
     public void An_index_whose_version_was_lowered_but_has_the_column_opens_for_writing()
     {
-        RagIndexWriter.Open(Index, Settings(), rebuild: false, TimeSpan.FromSeconds(10), CancellationToken.None).Dispose();
+        RagStores.OpenWriter(Index, Settings(), rebuild: false, TimeSpan.FromSeconds(10), CancellationToken.None).Dispose();
         Sql("UPDATE meta SET value = '2' WHERE key = 'schema_version'");
 
-        using var writer = RagIndexWriter.Open(Index, Settings(), rebuild: false, TimeSpan.FromSeconds(10), CancellationToken.None);
+        using var writer = RagStores.OpenWriter(Index, Settings(), rebuild: false, TimeSpan.FromSeconds(10), CancellationToken.None);
 
         Assert.True(writer.Settings.HasPages);
         Assert.Equal("3", SchemaVersion());

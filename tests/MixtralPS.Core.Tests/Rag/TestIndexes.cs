@@ -1,4 +1,6 @@
 using MixtralPS.Core.Rag;
+using MixtralPS.Core.Rag.Stores;
+using MixtralPS.Core.Rag.Stores.Folder;
 
 namespace MixtralPS.Core.Tests.Rag;
 
@@ -17,13 +19,13 @@ internal static class TestIndexes
             ChunkSize = 512,
             ChunkOverlap = 64,
         };
-        using var writer = RagIndexWriter.Open(index, settings, rebuild: false, TimeSpan.FromSeconds(10), CancellationToken.None);
+        using var writer = RagStores.OpenWriter(index, settings, rebuild: false, TimeSpan.FromSeconds(10), CancellationToken.None);
         foreach (var (source, text) in documents)
         {
-            writer.Replace(new DocumentRecord(source, source + text, text.Length, null, "text", "utf-8"), [new ChunkRecord(0, 0, text.Length, text, 1, Vector(text))]);
+            writer.Write(new DocumentRecord(source, source + text, text.Length, null, "text", "utf-8"), [new ChunkRecord(0, 0, text.Length, text, 1, Vector(text))]);
         }
 
-        writer.Complete(CancellationToken.None);
+        writer.CompleteAsync(CancellationToken.None).GetAwaiter().GetResult();
     }
 
     /// <summary>A unit vector of two dimensions from the text, so different texts point different ways.</summary>

@@ -1,5 +1,7 @@
 using MixtralPS.Core.Index;
 using MixtralPS.Core.Rag;
+using MixtralPS.Core.Rag.Stores;
+using MixtralPS.Core.Rag.Stores.Folder;
 using MixtralPS.Core.Tests.Documents;
 using Xunit;
 

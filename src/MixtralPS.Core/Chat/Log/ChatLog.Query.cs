@@ -1,3 +1,4 @@
+using MixtralPS.Core.Rag.Stores.Folder;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using MixtralPS.Core.Json;

@@ -2,14 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 
-namespace MixtralPS.Core.Rag;
-
-/// <summary>Whether keyword search reduces words to their stems (Porter) before matching.</summary>
-public enum KeywordStemming
-{
-    None,
-    Porter,
-}
+namespace MixtralPS.Core.Rag.Stores.Folder;
 
 /// <summary>
 /// The full-text (FTS5, BM25) half of the index. The table mirrors chunks through triggers, so every write
@@ -17,9 +10,6 @@ public enum KeywordStemming
 /// </summary>
 internal static class KeywordIndex
 {
-    /// <summary>Schema version from which indexes carry the keyword table.</summary>
-    public const int SchemaVersion = 2;
-
     public static string Tokenizer(KeywordStemming stemming) =>
         (stemming == KeywordStemming.Porter ? "porter " : "") + "unicode61 remove_diacritics 2";
 
@@ -55,16 +45,8 @@ internal static class KeywordIndex
         command.ExecuteNonQuery();
     }
 
-    /// <summary>
-    /// How many rows the words of one keyword search may match together, rarest words first. BM25 scores every
-    /// row a word matches, so a common word costs as much as it matches while adding little (its weight, the
-    /// idf, is low and reaches zero at half the rows): on 100,000 chunks an OR of a question's every word scored
-    /// most of them. Rare words decide the ranking, so the search keeps them, dropping the commonest words
-    /// once together they would match more than this. The rarest word is always kept. Scoring costs about 2 µs a
-    /// row (FTS5's bm25 reads each row's length). SciFact nDCG@10 keyword / hybrid by budget, measured here: 3,000:
-    /// 0.6685 / 0.7159; 3,500: 0.6683 / 0.7198; 4,000: 0.6663 / 0.7182.
-    /// </summary>
-    public const int DefaultRowBudget = 3500;
+    /// <summary>The shared budget (<see cref="KeywordBudget"/>): rare words decide the ranking; common ones are dropped past it.</summary>
+    public const int DefaultRowBudget = KeywordBudget.DefaultRowBudget;
 
     /// <summary>
     /// A user's question as FTS5 terms: each word quoted as a plain term, so quotes, hyphens, colons,
@@ -152,19 +134,7 @@ internal static class KeywordIndex
             matched = Count(connection, matched.Select(m => m.Term).ToList(), null);
         }
 
-        var selected = new List<string>();
-        long total = 0;
-        foreach (var (term, rows) in matched.Where(m => m.Rows > 0).OrderBy(m => m.Rows))
-        {
-            total += rows;
-            if (selected.Count > 0 && total > rowBudget)
-            {
-                break;
-            }
-
-            selected.Add(term);
-        }
-
+        var selected = KeywordBudget.Select(matched, rowBudget).Select(m => m.Term).ToList();
         return selected;
     }
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace MixtralPS.Core.Rag;
+namespace MixtralPS.Core.Rag.Stores.Folder;
 
 /// <summary>
 /// One writer per index, across processes: an exclusive lock on write.lock (released by the OS when the

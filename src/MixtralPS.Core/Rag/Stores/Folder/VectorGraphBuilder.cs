@@ -1,7 +1,7 @@
 using System.Globalization;
 using MixtralPS.Core.Index;
 
-namespace MixtralPS.Core.Rag;
+namespace MixtralPS.Core.Rag.Stores.Folder;
 
 /// <summary>
 /// Derives the HNSW graph file from the database. After a write session the previous graph is updated

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MixtralPS.Core.Rag;
+namespace MixtralPS.Core.Rag.Stores.Folder;
 
 /// <summary>The files of an index folder (for example docs.ragidx/).</summary>
 public sealed class RagIndexPaths

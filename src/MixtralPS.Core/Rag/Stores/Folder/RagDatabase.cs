@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using MixtralPS.Core.Storage;
 
-namespace MixtralPS.Core.Rag;
+namespace MixtralPS.Core.Rag.Stores.Folder;
 
 /// <summary>
 /// The SQLite database of an index: the source of truth for documents, chunks, embeddings and settings.
@@ -161,7 +161,7 @@ internal sealed class RagDatabase : IDisposable
 
         using var tx = Connection.BeginTransaction();
         KeywordIndex.Create(Connection, tx, stemming);
-        var upgraded = Settings with { SchemaVersion = KeywordIndex.SchemaVersion, Stemming = stemming };
+        var upgraded = Settings with { SchemaVersion = RagIndexSettings.KeywordSchemaVersion, Stemming = stemming };
         foreach (var (key, value) in upgraded.ToMeta().Where(m => m.Key is "schema_version" or "keyword_stemming"))
         {
             SetMeta(Connection, tx, key, value);
@@ -381,24 +381,34 @@ internal sealed class RagDatabase : IDisposable
     }
 
     /// <summary>Chunks by id, with their document's source; Page is null where unknown (and in indexes before schema 3).</summary>
-    public Dictionary<long, (string Source, int Ordinal, int Start, int Length, string Text, int TokenCount, int? Page)> Chunks(IReadOnlyCollection<long> ids)
+    public Dictionary<long, StoredChunk> Chunks(IReadOnlyCollection<long> ids)
     {
-        var found = new Dictionary<long, (string, int, int, int, string, int, int?)>(ids.Count);
         if (ids.Count == 0)
         {
-            return found;
+            return [];
         }
 
+        return ReadChunks($"c.id IN ({string.Join(",", ids.Select(i => i.ToString(CultureInfo.InvariantCulture)))})", null).ToDictionary(c => c.Id);
+    }
+
+    /// <summary>A document's chunks in order.</summary>
+    public List<StoredChunk> DocumentChunks(string source) =>
+        ReadChunks("d.source = $source ORDER BY c.ordinal", c => c.Parameters.AddWithValue("$source", source));
+
+    private List<StoredChunk> ReadChunks(string where, Action<SqliteCommand>? bind)
+    {
         using var command = Connection.CreateCommand();
         command.CommandText = $"""
             SELECT c.id, d.source, c.ordinal, c.start, c.length, c.text, c.token_count, {(Settings.HasPages ? "c.page" : "NULL")}
             FROM chunks c JOIN documents d ON d.id = c.document_id
-            WHERE c.id IN ({string.Join(",", ids.Select(i => i.ToString(CultureInfo.InvariantCulture)))})
+            WHERE {where}
             """;
+        bind?.Invoke(command);
         using var reader = command.ExecuteReader();
+        var found = new List<StoredChunk>();
         while (reader.Read())
         {
-            found[reader.GetInt64(0)] = (reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetString(5), reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetInt32(7));
+            found.Add(new StoredChunk(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetString(5), reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetInt32(7)));
         }
 
         return found;
