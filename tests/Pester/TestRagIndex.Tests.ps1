@@ -131,6 +131,17 @@ Describe 'Test-RagIndex' {
         $err.Exception.Message | Should -Match 'not a BEIR folder.*queries\.jsonl'
     }
 
+    It 'takes the store parameters of the other RAG cmdlets, and says when no index is given' {
+        (Get-Command Test-RagIndex).Parameters.Keys | Should -Contain 'ConnectionString'
+        (Get-Command Test-RagIndex).Parameters.Keys | Should -Contain 'Name'
+        $saved = $env:MIXTRALPS_RAG_CONNECTION
+        try {
+            Remove-Item Env:MIXTRALPS_RAG_CONNECTION -ErrorAction SilentlyContinue
+            { Test-RagIndex -Dataset $script:Beir -ErrorAction Stop } | Should -Throw -ErrorId 'TestRagIndexNoIndex,MixtralPS.Commands.TestRagIndexCommand'
+        }
+        finally { $env:MIXTRALPS_RAG_CONNECTION = $saved }
+    }
+
     It 'reports a question it cannot use and measures the others' {
         $items = @(
             [pscustomobject]@{ Query = 'otters'; Expected = 'otters.md' }

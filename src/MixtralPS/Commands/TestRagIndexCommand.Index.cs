@@ -11,6 +11,7 @@ public sealed partial class TestRagIndexCommand
     private RagIndexReader? reader;
     private IEmbeddingProvider? provider;
 
+    /// <summary>The index as users name it: its folder, or its database and name.</summary>
     private string IndexFolder { get; set; } = "";
 
     private int? IndexMaxTokens => reader?.Settings.MaxTokens;
@@ -19,10 +20,11 @@ public sealed partial class TestRagIndexCommand
 
     private void OpenIndex()
     {
-        IndexFolder = GetUnresolvedProviderPathFromPSPath(Path);
+        var location = RagIndexParameters.Resolve(this, Path, ConnectionString, Name);
+        IndexFolder = location.Display;
         try
         {
-            reader = RagReaderPool.Shared.Rent(IndexFolder);
+            reader = Run(ct => RagReaderPool.Shared.RentAsync(location, ct));
         }
         catch (RagIndexException ex)
         {
@@ -31,6 +33,10 @@ public sealed partial class TestRagIndexCommand
 
         // The index decides the model: a question embedded otherwise would be compared across vector spaces.
         ModelName = reader!.Settings.EmbeddingModel;
+        if (reader.Degraded is { } degraded)
+        {
+            WriteVerbose($"{IndexFolder}: {degraded}.");
+        }
     }
 
     private bool ModeUsable(RetrievalMode mode) => mode == RetrievalMode.Vector || HasKeywordIndex;
@@ -44,7 +50,7 @@ public sealed partial class TestRagIndexCommand
             return modes;
         }
 
-        var message = $"The index {IndexFolder} has no keyword index (it was built before hybrid retrieval), so {string.Join(" and ", unusable)} cannot be measured. Run New-RagIndex -Path '{IndexFolder}' once to add it";
+        var message = $"The index {IndexFolder} has no keyword index (it was built before hybrid retrieval), so {string.Join(" and ", unusable)} cannot be measured. Run New-RagIndex on it once to add it";
         if (MyInvocation.BoundParameters.ContainsKey(nameof(Mode)))
         {
             ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(message + ", or use -Mode Vector."),
@@ -83,7 +89,7 @@ public sealed partial class TestRagIndexCommand
         // The reader goes back to the pool whether the test ended, failed or was stopped.
         if (reader is not null)
         {
-            RagReaderPool.Shared.Return(IndexFolder, reader);
+            RagReaderPool.Shared.Return(reader);
             reader = null;
         }
 

@@ -8,39 +8,61 @@ namespace MixtralPS.Commands;
 
 /// <summary>
 /// Measures how well an index finds the right source for known questions: nDCG@10, Recall@10, MRR@10, Hit@1 and
-/// Hit@5 per retrieval mode, over a BEIR folder's questions or piped Query/Expected objects. The index access is in
-/// TestRagIndexCommand.Index.cs.
+/// Hit@5 per retrieval mode, over a BEIR folder's questions or piped Query/Expected objects. The index is a folder
+/// (-Path) or lives in PostgreSQL (-ConnectionString, -Name); all access to it is in TestRagIndexCommand.Index.cs.
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "RagIndex", DefaultParameterSetName = QuestionSet)]
+[Cmdlet(VerbsDiagnostic.Test, "RagIndex", DefaultParameterSetName = QuestionsInPath)]
 [OutputType(typeof(RetrievalQuality), typeof(RetrievalQueryResult))]
 public sealed partial class TestRagIndexCommand : EmbeddingCmdlet
 {
-    private const string QuestionSet = "Question";
-    private const string DatasetSet = "Dataset";
+    // Where the questions come from (piped Query/Expected, or a BEIR folder) times where the index lives (a folder,
+    // or PostgreSQL): four parameter sets.
+    private const string QuestionsInPath = "QuestionPath";
+    private const string QuestionsInDatabase = "QuestionDatabase";
+    private const string DatasetInPath = "DatasetPath";
+    private const string DatasetInDatabase = "DatasetDatabase";
 
     /// <summary>The index folder made by New-RagIndex.</summary>
-    [Parameter(Mandatory = true, Position = 0)]
+    [Parameter(ParameterSetName = QuestionsInPath, Mandatory = true, Position = 0)]
+    [Parameter(ParameterSetName = DatasetInPath, Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(RagIndexPathCompleter))]
-    public string Path { get; set; } = "";
+    public string? Path { get; set; }
+
+    /// <summary>An Npgsql connection string of the PostgreSQL database holding the index (default: $env:MIXTRALPS_RAG_CONNECTION).</summary>
+    [Parameter(ParameterSetName = QuestionsInDatabase)]
+    [Parameter(ParameterSetName = DatasetInDatabase)]
+    [ValidateNotNullOrEmpty]
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The index's name in the database (default: default).</summary>
+    [Parameter(ParameterSetName = QuestionsInDatabase)]
+    [Parameter(ParameterSetName = DatasetInDatabase)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RagIndexNameCompleter))]
+    public string? Name { get; set; }
 
     /// <summary>A folder in the BEIR layout: queries.jsonl and qrels/test.tsv (the corpus indexed with Source = document id).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = DatasetSet)]
+    [Parameter(Mandatory = true, ParameterSetName = DatasetInPath)]
+    [Parameter(Mandatory = true, ParameterSetName = DatasetInDatabase)]
     [ValidateNotNullOrEmpty]
     public string Dataset { get; set; } = "";
 
     /// <summary>The qrels file of the dataset to use: qrels/&lt;Split&gt;.tsv.</summary>
-    [Parameter(ParameterSetName = DatasetSet)]
+    [Parameter(ParameterSetName = DatasetInPath)]
+    [Parameter(ParameterSetName = DatasetInDatabase)]
     [ValidateNotNullOrEmpty]
     public string Split { get; set; } = "test";
 
     /// <summary>A question, usually from a piped object's Query property.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = QuestionSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = QuestionsInPath, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = QuestionsInDatabase, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string Query { get; set; } = "";
 
     /// <summary>The source or sources that answer the question: a full path or id, a path's tail ("docs/otters.md"), or a wildcard.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = QuestionSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = QuestionsInPath, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = QuestionsInDatabase, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[] Expected { get; set; } = [];
@@ -61,6 +83,8 @@ public sealed partial class TestRagIndexCommand : EmbeddingCmdlet
 
     private readonly List<EvaluationQuery> piped = [];
 
+    private bool FromDataset => ParameterSetName is DatasetInPath or DatasetInDatabase;
+
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
@@ -72,7 +96,7 @@ public sealed partial class TestRagIndexCommand : EmbeddingCmdlet
 
     protected override void ProcessRecord()
     {
-        if (ParameterSetName == QuestionSet)
+        if (!FromDataset)
         {
             var expected = Expected.Where(e => !string.IsNullOrWhiteSpace(e)).Select(e => new ExpectedSource(e)).ToList();
             if (string.IsNullOrWhiteSpace(Query) || expected.Count == 0)
@@ -88,8 +112,8 @@ public sealed partial class TestRagIndexCommand : EmbeddingCmdlet
 
     protected override void EndProcessing()
     {
-        var questions = ParameterSetName == DatasetSet ? ReadDataset() : piped;
-        var dataset = ParameterSetName == DatasetSet ? GetUnresolvedProviderPathFromPSPath(Dataset) : null;
+        var questions = FromDataset ? ReadDataset() : piped;
+        var dataset = FromDataset ? GetUnresolvedProviderPathFromPSPath(Dataset) : null;
         if (questions.Count == 0)
         {
             WriteWarning("There are no questions to evaluate.");
