@@ -160,6 +160,8 @@ function Format-QualitySection([string] $Name, [string] $Title, $Indexed, $Rows)
 # ---- Run: builds (or reuses) each set's index, measures it, writes the report. ----
 $started = Get-Date
 $loadAtStart = Get-LoadAverage
+# Taken now: a commit made while the sets are measured must not be named as the one measured.
+$machine = Get-MachineInfo -ModulePath $ModulePath
 if (-not $WorkDirectory) { $WorkDirectory = Join-Path ([IO.Path]::GetTempPath()) 'mixtralps-bench-retrieval-quality' }
 New-Item -ItemType Directory -Force $WorkDirectory | Out-Null
 $version = (Import-PowerShellDataFile (Join-Path $ModulePath 'MixtralPS.psd1')).ModuleVersion
@@ -191,7 +193,6 @@ foreach ($name in $Set) {
     $sections += , (Format-QualitySection -Name $name -Title $sets[$name].Title -Indexed $indexed -Rows $rows)
 }
 
-$machine = Get-MachineInfo -ModulePath $ModulePath
 $loadAtEnd = Get-LoadAverage
 $lines = @(
     "## $(if ($Label) { "$Label — " })$($started.ToString('yyyy-MM-dd HH:mm'))"
