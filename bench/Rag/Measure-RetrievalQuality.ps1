@@ -2,8 +2,8 @@
 <#
 .SYNOPSIS
     Retrieval quality on three sets through Test-RagIndex, every mode, beside a plain Okapi BM25 on the same chunks:
-    Debian documentation (bench/data/eval/debian-docs), mixed-language man pages (bench/data/eval/multilingual) and
-    SciFact (shared/data/scifact).
+    Debian documentation (bench/data/eval/debian-docs), mixed-language man pages (bench/data/eval/multilingual, and
+    its CJK questions without Latin-script words, multilingual-cjk, on the same index) and SciFact (shared/data/scifact).
 .DESCRIPTION
     dotnet pwsh -NoProfile -File bench/Rag/Measure-RetrievalQuality.ps1 [-Set DebianDocs,Multilingual,SciFact]
         [-ModulePath out/MixtralPS] [-Data shared/data/scifact] [-WorkDirectory DIR] [-ResultsDirectory bench/results]
@@ -24,8 +24,8 @@
 #>
 [CmdletBinding()]
 param(
-    # DebianDocs, Multilingual, SciFact (a comma-separated list works from -File too).
-    [string[]] $Set = @('DebianDocs', 'Multilingual', 'SciFact'),
+    # DebianDocs, Multilingual, MultilingualCjk, SciFact (a comma-separated list works from -File too).
+    [string[]] $Set = @('DebianDocs', 'Multilingual', 'MultilingualCjk', 'SciFact'),
     [string] $ModulePath,
     [string] $Data,
     [string] $WorkDirectory,
@@ -45,8 +45,8 @@ param(
 $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot 'RagBench.Common.ps1')
 $ModulePath = Resolve-ModulePath $ModulePath
-$Set = if ($Quick) { @('Multilingual') } else { @($Set | ForEach-Object { $_ -split ',' } | Where-Object { $_ }) }
-foreach ($name in $Set) { if ($name -notin 'DebianDocs', 'Multilingual', 'SciFact') { throw "Unknown set '$name': DebianDocs, Multilingual or SciFact." } }
+$Set = if ($Quick) { @('Multilingual', 'MultilingualCjk') } else { @($Set | ForEach-Object { $_ -split ',' } | Where-Object { $_ }) }
+foreach ($name in $Set) { if ($name -notin 'DebianDocs', 'Multilingual', 'MultilingualCjk', 'SciFact') { throw "Unknown set '$name': DebianDocs, Multilingual, MultilingualCjk or SciFact." } }
 $EvalData = Join-Path (Get-RagBenchRoot) 'bench/data/eval'
 
 # A set's documents as New-RagIndex input: files as they are, man pages rendered; what is missing is counted.
@@ -151,7 +151,7 @@ function Format-QualitySection([string] $Name, [string] $Title, $Indexed, $Rows)
     if ($Name -eq 'SciFact' -and $row.Hybrid -and $row.Vector) {
         $out += "- Hybrid nDCG@10 ≥ 0.72: $(& $met ($row.Hybrid.NDCG10 -ge 0.72)); Vector within 0.005 of the published 0.64508: $(& $met ([Math]::Abs($row.Vector.NDCG10 - 0.64508) -le 0.005))"
     }
-    if ($Name -eq 'Multilingual' -and $row.Keyword) {
+    if ($Name -like 'Multilingual*' -and $row.Keyword) {
         $out += "- Keyword Hit@5 ≥ 0.9: $(& $met ($row.Keyword.Hit5 -ge 0.9))"
     }
     $out + @('')
@@ -167,20 +167,24 @@ New-Item -ItemType Directory -Force $WorkDirectory | Out-Null
 $version = (Import-PowerShellDataFile (Join-Path $ModulePath 'MixtralPS.psd1')).ModuleVersion
 $moduleStamp = (Get-Item (Join-Path $ModulePath 'MixtralPS.Core.dll')).LastWriteTimeUtc.ToString('o')
 $sets = [ordered]@{
-    DebianDocs   = @{ Folder = Join-Path $EvalData 'debian-docs'; Title = 'Debian documentation and man pages (bench/data/eval/debian-docs)' }
-    Multilingual = @{ Folder = Join-Path $EvalData 'multilingual'; Title = 'Mixed-language man pages: CJK, Cyrillic, accented Latin (bench/data/eval/multilingual)' }
-    SciFact      = @{ Folder = $null; Title = 'SciFact (BEIR test split, shared/data/scifact)' }
+    DebianDocs      = @{ Folder = Join-Path $EvalData 'debian-docs'; Title = 'Debian documentation and man pages (bench/data/eval/debian-docs)' }
+    Multilingual    = @{ Folder = Join-Path $EvalData 'multilingual'; Title = 'Mixed-language man pages: CJK, Cyrillic, accented Latin (bench/data/eval/multilingual)' }
+    # The same index as Multilingual, other questions: CJK only, without a Latin-script word.
+    MultilingualCjk = @{ Folder = Join-Path $EvalData 'multilingual-cjk'; Title = 'CJK questions without Latin-script words, same index (bench/data/eval/multilingual-cjk)'; IndexOf = 'Multilingual' }
+    SciFact         = @{ Folder = $null; Title = 'SciFact (BEIR test split, shared/data/scifact)' }
 }
 $sections = @()
 foreach ($name in $Set) {
-    $folder = if ($name -eq 'SciFact') { Find-SciFact $Data } else { $sets[$name].Folder }
-    $index = Join-Path $WorkDirectory "$name.ragidx"
-    $built = Join-Path $WorkDirectory "$name.index.json"
+    $questions = if ($name -eq 'SciFact') { Find-SciFact $Data } else { $sets[$name].Folder }
+    $indexName = if ($sets[$name].IndexOf) { $sets[$name].IndexOf } else { $name }
+    $folder = if ($indexName -eq 'SciFact') { $questions } else { $sets[$indexName].Folder }
+    $index = Join-Path $WorkDirectory "$indexName.ragidx"
+    $built = Join-Path $WorkDirectory "$indexName.index.json"
     # Reused only when built by this same module build from the same corpus list.
-    $stamp = "$moduleStamp $((Get-FileHash (Join-Path $folder $(if ($name -eq 'SciFact') { 'corpus.jsonl' } else { 'corpus.txt' }))).Hash)"
-    $stampFile = Join-Path $WorkDirectory "$name.stamp"
+    $stamp = "$moduleStamp $((Get-FileHash (Join-Path $folder $(if ($indexName -eq 'SciFact') { 'corpus.jsonl' } else { 'corpus.txt' }))).Hash)"
+    $stampFile = Join-Path $WorkDirectory "$indexName.stamp"
     if ($Rebuild -or -not (Test-Path $built) -or -not (Test-Path $stampFile) -or (Get-Content -Raw $stampFile).Trim() -ne $stamp) {
-        Write-BenchProgress "$name`: building the index in a fresh pwsh"
+        Write-BenchProgress "$indexName`: building the index in a fresh pwsh"
         Invoke-FreshPwsh -File $PSCommandPath -Arguments @('-Phase', 'Index', '-ModulePath', $ModulePath, '-Dataset', $folder, '-IndexPath', $index, '-ResultFile', $built)
         Set-Content -Path $stampFile -Value $stamp
     }
@@ -188,7 +192,7 @@ foreach ($name in $Set) {
     $indexed = Get-Content -Raw $built | ConvertFrom-Json
     Write-BenchProgress "$name`: Test-RagIndex, every mode, and the BM25 baseline in a fresh pwsh"
     $measured = Join-Path $WorkDirectory "$name.results.json"
-    Invoke-FreshPwsh -File $PSCommandPath -Arguments @('-Phase', 'Measure', '-ModulePath', $ModulePath, '-Dataset', $folder, '-IndexPath', $index, '-ResultFile', $measured)
+    Invoke-FreshPwsh -File $PSCommandPath -Arguments @('-Phase', 'Measure', '-ModulePath', $ModulePath, '-Dataset', $questions, '-IndexPath', $index, '-ResultFile', $measured)
     $rows = @(Get-Content -Raw $measured | ConvertFrom-Json)
     $sections += , (Format-QualitySection -Name $name -Title $sets[$name].Title -Indexed $indexed -Rows $rows)
 }
