@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Text;
+using MixtralPS.Core.Rag.Text;
 
 namespace MixtralPS.Core.Rag.Evaluation;
 
 /// <summary>
 /// A plain Okapi BM25 over a set of chunks, in memory, as the yardstick for the index's keyword search: words are runs
-/// of letters and digits, lower-cased, accents removed, optionally Porter-stemmed; no stop words. The idf is Lucene's
+/// of letters and digits, lower-cased, accents removed, optionally Porter-stemmed (ASCII words, with the keyword
+/// index's own stemmer); no stop words, no special handling of any script. The idf is Lucene's
 /// (never negative): ln(1 + (N - df + 0.5) / (df + 0.5)); k1 0.9 and b 0.4 are Anserini's/Pyserini's defaults, with
 /// which BEIR's BM25 figures were made. Each distinct word of the question counts once.
 /// </summary>
@@ -63,7 +65,14 @@ public sealed class Bm25Baseline
     {
         var text = word.ToString();
         word.Clear();
-        return stem ? PorterStemmer.Stem(text) : text;
+        if (!stem || text.Length > PorterStemmer.MaxBytes || !Ascii.IsValid(text))
+        {
+            return text;
+        }
+
+        Span<char> buffer = stackalloc char[PorterStemmer.BufferBytes];
+        text.CopyTo(buffer);
+        return new string(buffer[..PorterStemmer.Stem(buffer, text.Length)]);
     }
 
     private void Add(string source, string text)
