@@ -34,6 +34,34 @@ Describe 'Retrieval index' {
             Test-Path (Join-Path $script:Index 'index.db') | Should -BeTrue
         }
 
+        It 'cuts Markdown at its headings and gives each chunk its heading path' {
+            Get-ChildItem $script:Docs -File | New-RagIndex -Path $script:Index -WarningAction SilentlyContinue | Out-Null
+            $hit = Find-RagContext 'What do otters crack shellfish with?' -Path $script:Index -Top 1
+            $hit.Source | Should -BeLike '*otters.md'
+            $hit.Heading | Should -Be 'Sea otters > Tools'
+            (Find-RagContext 'Titan methane lakes' -Path $script:Index -Top 1).Heading | Should -Be "Titan > Titan, Saturn's largest moon"
+            (Find-RagContext 'sourdough starter' -Path $script:Index -Top 1).Heading | Should -BeNullOrEmpty
+        }
+
+        It 're-embeds only the changed chunks of an edited file and says how many it reused' {
+            $file = Join-Path $script:Work "edited-$([guid]::NewGuid().ToString('N')).txt"
+            $paragraphs = 1..30 | ForEach-Object { "Paragraph $_ is about the weather station number $_, which logs the wind every $($_ * 3) minutes." }
+            Set-Content $file ($paragraphs -join "`n`n")
+            $first = New-RagIndex -Path $script:Index -InputObject (Get-Item $file)
+            $first.ChunksEmbedded | Should -Be $first.ChunksWritten
+            $first.ChunksReused | Should -Be 0
+
+            # An edit within a paragraph: the chunks that hold it change, the others keep their text and their vectors.
+            $paragraphs[14] = 'Paragraph 15 is about the weather station on the hill, which logs the rain every 45 minutes.'
+            Set-Content $file ($paragraphs -join "`n`n")
+            $second = New-RagIndex -Path $script:Index -InputObject (Get-Item $file)
+            $second.Updated | Should -Be 1
+            $second.ChunksReused | Should -BeGreaterThan 0
+            $second.ChunksEmbedded | Should -BeIn 1, 2
+            ($second.ChunksEmbedded + $second.ChunksReused) | Should -Be $second.ChunksWritten
+            (Find-RagContext 'station on the hill' -Path $script:Index -Mode Keyword -Top 1).Text | Should -Match 'hill'
+        }
+
         It 'finds each format''s text: <Name>' -ForEach @(
             @{ Name = 'markdown'; Query = 'How do otters keep warm in cold water?'; File = 'otters.md' }
             @{ Name = 'plain text'; Query = 'What temperature should sourdough proof at?'; File = 'sourdough.txt' }

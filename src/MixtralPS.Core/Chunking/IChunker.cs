@@ -11,4 +11,10 @@ public interface IChunker
 
     /// <summary>The chunker and its settings, as stored with an index: "Recursive(size=512, overlap=64)".</summary>
     string Describe();
+
+    /// <summary>
+    /// The same chunker for text that will be embedded after <paramref name="prefix"/> (a heading path): its token
+    /// limit then counts the prefix too, so no chunk goes over the model's limit with it.
+    /// </summary>
+    IChunker ForPrefix(string prefix) => this;
 }

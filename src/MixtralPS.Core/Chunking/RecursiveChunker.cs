@@ -17,6 +17,7 @@ public sealed class RecursiveChunker : IChunker
     public const int DefaultChunkOverlap = 64;
 
     private readonly TokenLimit? tokenLimit;
+    private readonly Func<string, int>? countTokens;
 
     /// <param name="chunkSize">Most characters (UTF-16 code units) in one chunk.</param>
     /// <param name="chunkOverlap">Characters a chunk repeats from the end of the one before, about.</param>
@@ -41,6 +42,7 @@ public sealed class RecursiveChunker : IChunker
 
         ChunkSize = chunkSize;
         ChunkOverlap = chunkOverlap;
+        this.countTokens = countTokens;
         tokenLimit = TokenLimit.Create(countTokens, maxTokens);
     }
 
@@ -56,6 +58,9 @@ public sealed class RecursiveChunker : IChunker
     public string Describe() => tokenLimit is null
         ? $"Recursive(size={ChunkSize}, overlap={ChunkOverlap})"
         : $"Recursive(size={ChunkSize}, overlap={ChunkOverlap}, maxTokens={MaxTokens})";
+
+    public IChunker ForPrefix(string prefix) =>
+        countTokens is null || prefix.Length == 0 ? this : new RecursiveChunker(ChunkSize, ChunkOverlap, t => countTokens(prefix + t), MaxTokens);
 
     public IReadOnlyList<TextChunk> Split(string text)
     {

@@ -39,6 +39,8 @@ public static class DocumentLoader
 
         string text;
         string? encoding = null;
+        string? title = null;
+        IReadOnlyList<DocumentSection>? sections = null;
         try
         {
             switch (format)
@@ -52,7 +54,12 @@ public static class DocumentLoader
                 case DocumentFormats.Html:
                     var html = TextDecoder.Decode(bytes, source, TextDecoder.SniffDeclaredCharset(bytes));
                     encoding = html.Encoding;
-                    text = HtmlTextExtractor.Extract(html.Text, cancellationToken);
+                    (text, title, var headings) = HtmlTextExtractor.ExtractWithHeadings(html.Text, cancellationToken);
+                    sections = DocumentStructure.Html(text, title, headings);
+                    break;
+                case DocumentFormats.Markdown:
+                    (text, encoding) = TextDecoder.Decode(bytes, source);
+                    (title, sections) = DocumentStructure.Markdown(text);
                     break;
                 default:
                     (text, encoding) = TextDecoder.Decode(bytes, source);
@@ -73,7 +80,7 @@ public static class DocumentLoader
             };
         }
 
-        return new LoadedDocument(source, text, format, encoding);
+        return new LoadedDocument(source, text, format, encoding) { Title = title, Sections = sections };
     }
 
     /// <summary>A document from text that came as a string (piped objects, Get-Content output).</summary>

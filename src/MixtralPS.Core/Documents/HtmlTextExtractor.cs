@@ -30,9 +30,21 @@ internal static class HtmlTextExtractor
         "div", "li", "tr", "dt", "dd", "caption", "figcaption", "summary", "legend", "option", "center", "body",
     };
 
-    public static string Extract(string html, CancellationToken cancellationToken)
+    public static string Extract(string html, CancellationToken cancellationToken) => ExtractWithHeadings(html, cancellationToken).Text;
+
+    /// <summary>The text, the page's title and its visible headings (level, text as written out) in document order.</summary>
+    public static (string Text, string? Title, List<(int Level, string Text)> Headings) ExtractWithHeadings(string html, CancellationToken cancellationToken)
     {
         var document = new HtmlParser().ParseDocument(html);
+        var headings = document.QuerySelectorAll("h1, h2, h3, h4, h5, h6")
+            .Where(h => !h.GetInclusiveAncestors().OfType<IElement>().Any(a => Skipped.Contains(a.LocalName) || a.HasAttribute("hidden")))
+            .Select(h => (Level: h.LocalName[1] - '0', Text: string.Join(' ', (h.TextContent ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))))
+            .ToList();
+        return (ExtractText(document, cancellationToken), document.Title, headings);
+    }
+
+    private static string ExtractText(AngleSharp.Html.Dom.IHtmlDocument document, CancellationToken cancellationToken)
+    {
         var writer = new Writer();
         writer.Text(document.Title ?? string.Empty, preformatted: false);
         writer.Break(2);

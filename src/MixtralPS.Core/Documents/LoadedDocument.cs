@@ -13,6 +13,15 @@ public sealed record LoadedDocument(string Source, string Text, string Format, s
     /// Such a document is chunked page by page, so that every chunk belongs to one page.
     /// </summary>
     public IReadOnlyList<DocumentPage>? Pages { get; init; }
+
+    /// <summary>
+    /// The document's sections under its headings (Markdown, HTML), covering its text; null where it has no
+    /// structure. Such a document is chunked section by section, and each chunk knows its heading path.
+    /// </summary>
+    public IReadOnlyList<DocumentSection>? Sections { get; init; }
+
+    /// <summary>The document's title where it states one (Markdown front matter, HTML title); otherwise null.</summary>
+    public string? Title { get; init; }
 }
 
 /// <summary>One page of a <see cref="LoadedDocument"/>: its number (from 1) and its text's span in the document's text.</summary>

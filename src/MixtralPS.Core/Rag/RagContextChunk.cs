@@ -38,6 +38,12 @@ public sealed class RagContextChunk
     /// <summary>The page the chunk comes from, from 1, for documents read page by page (OCR); otherwise null.</summary>
     public int? Page { get; init; }
 
+    /// <summary>Where in its document the chunk sits ("Guide > Install > Linux"), for documents with headings; otherwise null.</summary>
+    public string? Heading { get; init; }
+
+    /// <summary>With -Explain: each half's rank and score and what the fusion made of them, in words; otherwise null.</summary>
+    public string? Explanation { get; init; }
+
     public required long ChunkId { get; init; }
 
     public required string Query { get; init; }
@@ -45,4 +51,30 @@ public sealed class RagContextChunk
     public required string IndexPath { get; init; }
 
     public override string ToString() => Text;
+
+    internal RagContextChunk WithRank(int rank) => Copy(rank, Explanation);
+
+    internal RagContextChunk WithExplanation(string explanation) => Copy(Rank, explanation);
+
+    private RagContextChunk Copy(int rank, string? explanation) => new()
+    {
+        Rank = rank,
+        Score = Score,
+        Mode = Mode,
+        VectorRank = VectorRank,
+        VectorScore = VectorScore,
+        KeywordRank = KeywordRank,
+        KeywordScore = KeywordScore,
+        Text = Text,
+        Source = Source,
+        Start = Start,
+        Length = Length,
+        Ordinal = Ordinal,
+        Page = Page,
+        Heading = Heading,
+        Explanation = explanation,
+        ChunkId = ChunkId,
+        Query = Query,
+        IndexPath = IndexPath,
+    };
 }

@@ -60,6 +60,9 @@ public sealed class RagIndexReader : IDisposable
         }
 
         var depth = Math.Max(query.Top, query.Depth);
+        // One chunk per source needs more candidates: several of the best chunks often share a source.
+        var wanted = query.UniqueSources ? Math.Max(depth, query.Top * 5) : query.Top;
+        depth = query.UniqueSources ? Math.Max(depth, wanted) : depth;
         var keywordHalf = query.Mode == RetrievalMode.Hybrid
             ? Task.Run(() => Store.KeywordAsync(query.Text, depth, query.SourceFilter, cancellationToken), cancellationToken)
             : null;
@@ -68,9 +71,9 @@ public sealed class RagIndexReader : IDisposable
         {
             hits = query.Mode switch
             {
-                RetrievalMode.Keyword => (await Store.KeywordAsync(query.Text, query.Top, query.SourceFilter, cancellationToken).ConfigureAwait(false))
+                RetrievalMode.Keyword => (await Store.KeywordAsync(query.Text, wanted, query.SourceFilter, cancellationToken).ConfigureAwait(false))
                     .Select((h, i) => new FusedHit(h.Id, h.Score, null, null, i + 1, h.Score)).ToList(),
-                RetrievalMode.Vector => (await Store.NearestAsync(await VectorOf(query, embedQuestion, cancellationToken).ConfigureAwait(false), query.Top, query.SourceFilter, cancellationToken).ConfigureAwait(false))
+                RetrievalMode.Vector => (await Store.NearestAsync(await VectorOf(query, embedQuestion, cancellationToken).ConfigureAwait(false), wanted, query.SourceFilter, cancellationToken).ConfigureAwait(false))
                     .Select((h, i) => new FusedHit(h.Id, h.Score, i + 1, h.Score, null, null)).ToList(),
                 _ => RankFusion.Fuse(
                     await Store.NearestAsync(await VectorOf(query, embedQuestion, cancellationToken).ConfigureAwait(false), depth, query.SourceFilter, cancellationToken).ConfigureAwait(false),
@@ -90,7 +93,14 @@ public sealed class RagIndexReader : IDisposable
             hits = hits.Where(h => h.Score >= min).ToList();
         }
 
-        return await MaterialiseAsync(hits.Take(query.Top).ToList(), query, cancellationToken).ConfigureAwait(false);
+        if (!query.UniqueSources)
+        {
+            return await MaterialiseAsync(hits.Take(query.Top).ToList(), query, cancellationToken).ConfigureAwait(false);
+        }
+
+        var unique = (await MaterialiseAsync(hits, query, cancellationToken).ConfigureAwait(false))
+            .DistinctBy(c => c.Source, StringComparer.Ordinal).Take(query.Top).ToList();
+        return unique.Select((c, i) => c.WithRank(i + 1)).ToList();
     }
 
     /// <summary>Every document in the index, by source.</summary>
@@ -143,7 +153,8 @@ public sealed class RagIndexReader : IDisposable
             // A chunk removed since the store's candidates were taken is skipped; ids are never reused.
             if (chunks.TryGetValue(hit.Id, out var chunk) && (query.SourceFilter is null || query.SourceFilter(chunk.Source)))
             {
-                results.Add(Result(chunk, hit, results.Count + 1, query.Mode, query.Text));
+                var result = Result(chunk, hit, results.Count + 1, query.Mode, query.Text);
+                results.Add(query.Explain ? result.WithExplanation(RankFusion.Explain(hit, query.Mode, query.FusionK)) : result);
             }
         }
 
@@ -165,6 +176,7 @@ public sealed class RagIndexReader : IDisposable
         Length = chunk.Length,
         Ordinal = chunk.Ordinal,
         Page = chunk.Page,
+        Heading = chunk.Heading,
         ChunkId = chunk.Id,
         Query = query,
         IndexPath = Location.Display,

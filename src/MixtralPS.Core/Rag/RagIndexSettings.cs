@@ -9,8 +9,14 @@ namespace MixtralPS.Core.Rag;
 public sealed record RagIndexSettings
 {
     public const string FormatName = "MixtralPS.RagIndex";
-    /// <summary>1: vectors only; 2: with the keyword (FTS5) index; 3: chunks know their page.</summary>
-    public const int CurrentSchemaVersion = PagesSchemaVersion;
+    /// <summary>
+    /// 1: vectors only; 2: with the keyword (FTS5) index; 3: chunks know their page; 4: the keyword index holds the
+    /// module's analyzer's terms (every script, the same terms as a database index), chunks know their heading and identity.
+    /// </summary>
+    public const int CurrentSchemaVersion = AnalyzedTermsSchemaVersion;
+
+    /// <summary>Schema version from which keyword search uses <see cref="Text.TextAnalyzer"/>'s terms and chunks carry heading and identity.</summary>
+    public const int AnalyzedTermsSchemaVersion = 4;
 
     /// <summary>Schema version from which indexes carry the keyword (BM25) half.</summary>
     public const int KeywordSchemaVersion = 2;
@@ -43,6 +49,9 @@ public sealed record RagIndexSettings
 
     /// <summary>Whether the chunks table has its page column (older indexes gain it when next updated).</summary>
     public bool HasPages => SchemaVersion >= PagesSchemaVersion;
+
+    /// <summary>Whether keyword search runs on the analyzer's terms and chunks carry heading and identity (older indexes gain them when next updated).</summary>
+    public bool HasAnalyzedTerms => SchemaVersion >= AnalyzedTermsSchemaVersion;
 
     public DateTimeOffset Created { get; init; } = DateTimeOffset.UtcNow;
 

@@ -20,6 +20,12 @@ public sealed class RagIndexSummary
 
     public long ChunksWritten { get; set; }
 
+    /// <summary>Chunks of this run that were embedded: new or changed text.</summary>
+    public long ChunksEmbedded { get; set; }
+
+    /// <summary>Chunks of this run whose stored embedding was used again (their text was already in the index).</summary>
+    public long ChunksReused { get; set; }
+
     public int Documents { get; set; }
 
     public long Chunks { get; set; }
@@ -29,5 +35,5 @@ public sealed class RagIndexSummary
     public bool WhatIf { get; init; }
 
     public override string ToString() =>
-        $"{Path}: {Added} added, {Updated} updated, {Skipped} unchanged, {Removed} removed, {Failed} failed; {Documents} documents, {Chunks} chunks ({Model})";
+        $"{Path}: {Added} added, {Updated} updated, {Skipped} unchanged, {Removed} removed, {Failed} failed; {ChunksEmbedded} chunks embedded, {ChunksReused} reused; {Documents} documents, {Chunks} chunks ({Model})";
 }

@@ -35,11 +35,11 @@ public sealed class PendingDocument
     public string Source => Record.Source;
 }
 
-/// <summary>A chunk and the page (from 1) it comes from, null where the document has no pages.</summary>
-public readonly record struct PagedChunk(TextChunk Chunk, int? Page);
+/// <summary>A chunk, the page (from 1) it comes from (null where the document has no pages), and its heading path.</summary>
+public readonly record struct PagedChunk(TextChunk Chunk, int? Page, string? Heading = null);
 
-/// <summary>One document written: what was done and how many chunks it became.</summary>
-public sealed record IngestResult(string Source, IngestOutcome Outcome, int Chunks);
+/// <summary>One document written: what was done, how many chunks it became, and how many of them were embedded or reused.</summary>
+public sealed record IngestResult(string Source, IngestOutcome Outcome, int Chunks, int ChunksEmbedded = 0, int ChunksReused = 0);
 
 /// <summary>
 /// Turns documents into stored chunks: skips what has not changed (same content hash), chunks the rest
@@ -134,7 +134,11 @@ public sealed class RagIngestor
         return queuedChunks >= EmbeddingBatch ? await FlushAsync(cancellationToken).ConfigureAwait(false) : [];
     }
 
-    /// <summary>Embeds and stores every queued document.</summary>
+    /// <summary>
+    /// Embeds and stores every queued document. A chunk whose identity (<see cref="ChunkIdentity"/>) the index already
+    /// holds, in this document or another, keeps its stored embedding: editing a paragraph re-embeds only the chunks
+    /// whose text changed.
+    /// </summary>
     public async Task<IReadOnlyList<IngestResult>> FlushAsync(CancellationToken cancellationToken)
     {
         if (queue.Count == 0)
@@ -142,24 +146,56 @@ public sealed class RagIngestor
             return [];
         }
 
-        var texts = queue.SelectMany(q => q.Chunks.Select(c => c.Chunk.Text)).ToList();
+        var model = writer.Settings.EmbeddingModel;
+        var hashes = queue.Select(q => q.Chunks.Select(c => ChunkIdentity.Of(model, c.Heading, c.Chunk.Text)).ToList()).ToList();
+        var known = await writer.EmbeddingsAsync(hashes.SelectMany(h => h).Distinct(StringComparer.Ordinal).ToList(), cancellationToken).ConfigureAwait(false);
+        var slots = new Dictionary<string, int>(StringComparer.Ordinal);
+        var texts = new List<string>();
+        for (var d = 0; d < queue.Count; d++)
+        {
+            for (var c = 0; c < queue[d].Chunks.Count; c++)
+            {
+                if (!known.ContainsKey(hashes[d][c]) && slots.TryAdd(hashes[d][c], texts.Count))
+                {
+                    var chunk = queue[d].Chunks[c];
+                    texts.Add(ChunkIdentity.WithHeading(chunk.Heading, chunk.Chunk.Text));
+                }
+            }
+        }
+
         IReadOnlyList<EmbeddingResult> vectors = texts.Count == 0
             ? []
             : await embedder.EmbedAsync(texts, EmbeddingPurpose.Document, cancellationToken).ConfigureAwait(false);
         var results = new List<IngestResult>(queue.Count);
         var batch = new List<DocumentWrite>(queue.Count);
-        var next = 0;
-        foreach (var (document, chunks) in queue)
+        var embeddedSlots = new HashSet<int>();
+        for (var d = 0; d < queue.Count; d++)
         {
+            var (document, chunks) = queue[d];
             var records = new List<ChunkRecord>(chunks.Count);
-            foreach (var (chunk, page) in chunks)
+            var embedded = 0;
+            for (var c = 0; c < chunks.Count; c++)
             {
-                var embedded = vectors[next++];
-                records.Add(new ChunkRecord(chunk.Ordinal, chunk.Start, chunk.Length, chunk.Text, embedded.TokenCount, embedded.Vector, page));
+                var (chunk, page, heading) = chunks[c];
+                var hash = hashes[d][c];
+                (float[] Vector, int Tokens) found;
+                if (known.TryGetValue(hash, out var stored))
+                {
+                    found = (stored.Vector, stored.TokenCount);
+                }
+                else
+                {
+                    var slot = slots[hash];
+                    // A chunk repeated within the batch is embedded once; its repeats count as reused.
+                    embedded += embeddedSlots.Add(slot) ? 1 : 0;
+                    found = (vectors[slot].Vector, vectors[slot].TokenCount);
+                }
+
+                records.Add(new ChunkRecord(chunk.Ordinal, chunk.Start, chunk.Length, chunk.Text, found.Tokens, found.Vector, page, heading, hash));
             }
 
             batch.Add(new DocumentWrite(document.Record, records));
-            results.Add(new IngestResult(document.Source, document.Outcome, records.Count));
+            results.Add(new IngestResult(document.Source, document.Outcome, records.Count, embedded, records.Count - embedded));
         }
 
         // One transaction for the batch: a killed writer leaves each of these documents wholly old or wholly new.
@@ -171,21 +207,34 @@ public sealed class RagIngestor
 
     /// <summary>
     /// The document's chunks. A document with pages is cut page by page, so that no chunk spans two pages and each
-    /// knows its own; offsets stay those of the whole text and ordinals run on across pages.
+    /// knows its own. A document with headings (Markdown, HTML) is cut section by section with the recursive chunker,
+    /// each chunk knowing its heading path, which is embedded and keyword-indexed with it. Offsets stay those of the
+    /// whole text and ordinals run on across pages and sections. The fixed chunker keeps the tutorial's slicing.
     /// </summary>
     public IReadOnlyList<PagedChunk> Split(LoadedDocument document)
     {
-        if (document.Pages is not { } pages)
+        if (document.Pages is { } pages)
         {
-            return chunker.Split(document.Text).Select(c => new PagedChunk(c, null)).ToList();
+            return SplitParts(document.Text, pages.Select(p => (p.Start, p.Length, (int?)p.Number, (string?)null)));
         }
 
-        var chunks = new List<PagedChunk>();
-        foreach (var page in pages)
+        if (document.Sections is { } sections && chunker is RecursiveChunker)
         {
-            foreach (var piece in chunker.Split(document.Text.Substring(page.Start, page.Length)))
+            return SplitParts(document.Text, sections.Select(s => (s.Start, s.Length, (int?)null, s.Heading)));
+        }
+
+        return chunker.Split(document.Text).Select(c => new PagedChunk(c, null)).ToList();
+    }
+
+    private List<PagedChunk> SplitParts(string text, IEnumerable<(int Start, int Length, int? Page, string? Heading)> parts)
+    {
+        var chunks = new List<PagedChunk>();
+        foreach (var (start, length, page, heading) in parts)
+        {
+            var partChunker = heading is null ? chunker : chunker.ForPrefix(heading + "\n");
+            foreach (var piece in partChunker.Split(text.Substring(start, length)))
             {
-                chunks.Add(new PagedChunk(piece with { Ordinal = chunks.Count, Start = page.Start + piece.Start }, page.Number));
+                chunks.Add(new PagedChunk(piece with { Ordinal = chunks.Count, Start = start + piece.Start }, page, heading));
             }
         }
 

@@ -17,6 +17,8 @@ public enum RetrievalMode
 /// <param name="SourceFilter">Keeps only chunks of matching sources; null keeps all.</param>
 /// <param name="FusionK">k of reciprocal rank fusion.</param>
 /// <param name="Depth">Candidates taken from each half before fusing.</param>
+/// <param name="UniqueSources">Each source once, by its best chunk (for "which file?"); the default is chunk by chunk.</param>
+/// <param name="Explain">Give each result an <see cref="RagContextChunk.Explanation"/> of how it was ranked.</param>
 public sealed record RagQuery(
     string Text,
     float[]? Vector,
@@ -25,4 +27,6 @@ public sealed record RagQuery(
     float? MinScore = null,
     Func<string, bool>? SourceFilter = null,
     int FusionK = RankFusion.DefaultK,
-    int Depth = 50);
+    int Depth = 50,
+    bool UniqueSources = false,
+    bool Explain = false);

@@ -37,4 +37,20 @@ public static class RankFusion
 
         return fused.Values.OrderByDescending(h => h.Score).ThenBy(h => h.Id).ToList();
     }
+
+    /// <summary>How a result was ranked, in words: each half's rank and score, and the fused sum.</summary>
+    public static string Explain(FusedHit hit, RetrievalMode mode, int k)
+    {
+        static string F(float v) => v.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture);
+        var vector = hit.VectorRank is { } vr ? $"vector #{vr} (cosine {F(hit.VectorScore!.Value)})" : "not among the vector candidates";
+        var keyword = hit.KeywordRank is { } kr ? $"keyword #{kr} (BM25 {F(hit.KeywordScore!.Value)})" : "not among the keyword candidates";
+        return mode switch
+        {
+            RetrievalMode.Vector => vector,
+            RetrievalMode.Keyword => keyword,
+            _ => $"{vector}; {keyword}; fused {F(hit.Score)} = "
+                + string.Join(" + ", new[] { hit.VectorRank, hit.KeywordRank }.Where(r => r is not null).Select(r => $"1/({k}+{r})"))
+                + (hit.VectorRank is not null && hit.KeywordRank is not null ? " (both halves agree)" : " (one half only)"),
+        };
+    }
 }

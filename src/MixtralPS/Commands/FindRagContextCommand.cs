@@ -62,6 +62,14 @@ public sealed class FindRagContextCommand : EmbeddingCmdlet
     [ValidateRange(1, 1000)]
     public int FusionK { get; set; } = RankFusion.DefaultK;
 
+    /// <summary>Each source once, by its best chunk: for "which file answers this?".</summary>
+    [Parameter]
+    public SwitchParameter Unique { get; set; }
+
+    /// <summary>Give each result an Explanation: each half's rank and score and what the fusion made of them.</summary>
+    [Parameter]
+    public SwitchParameter Explain { get; set; }
+
     /// <summary>Return the tutorial's prompt (context, then the query) as text instead of chunk objects.</summary>
     [Parameter]
     public SwitchParameter AsPrompt { get; set; }
@@ -126,7 +134,7 @@ public sealed class FindRagContextCommand : EmbeddingCmdlet
             {
                 // Made here, on the pipeline thread: loading a model may write verbose lines or stop the command.
                 var provider = Mode == RetrievalMode.Keyword ? null : Provider;
-                var question = new RagQuery(query, null, Top, Mode, MinScore, filter, FusionK);
+                var question = new RagQuery(query, null, Top, Mode, MinScore, filter, FusionK, UniqueSources: Unique, Explain: Explain);
                 chunks = Run(ct => reader.SearchAsync(question, async c => (await provider!.EmbedAsync([query], EmbeddingPurpose.Query, c).ConfigureAwait(false))[0].Vector, ct));
             }
             catch (PipelineStoppedException)

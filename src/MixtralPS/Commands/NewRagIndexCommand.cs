@@ -436,6 +436,8 @@ public sealed partial class NewRagIndexCommand : EmbeddingCmdlet
             }
 
             summary.ChunksWritten += result.Chunks;
+            summary.ChunksEmbedded += result.ChunksEmbedded;
+            summary.ChunksReused += result.ChunksReused;
         }
     }
 

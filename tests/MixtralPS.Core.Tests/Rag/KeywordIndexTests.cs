@@ -17,7 +17,7 @@ public sealed class KeywordIndexTests : IDisposable
         command.CommandText = "CREATE TABLE chunks (id INTEGER PRIMARY KEY, text TEXT NOT NULL)";
         command.ExecuteNonQuery();
         using var tx = connection.BeginTransaction();
-        KeywordIndex.Create(connection, tx, KeywordStemming.None);
+        KeywordIndex.CreateLegacy(connection, tx, KeywordStemming.None);
         tx.Commit();
 
         // "the" is in every row, "protein" in 30, "kinase" in 5, "zebrafish" in one.

@@ -45,7 +45,7 @@ public sealed class PageTests : IDisposable
 
         Assert.True(chunks.Count > 2);
         Assert.Equal(Enumerable.Range(0, chunks.Count), chunks.Select(c => c.Chunk.Ordinal));
-        foreach (var (chunk, page) in chunks)
+        foreach (var (chunk, page, _) in chunks)
         {
             Assert.Equal(chunk.Text, text.Substring(chunk.Start, chunk.Length));
             var span = document.Pages!.Single(p => p.Number == page);
@@ -88,7 +88,7 @@ public sealed class PageTests : IDisposable
             await writer.CompleteAsync(CancellationToken.None);
         }
 
-        Assert.Equal("3", SchemaVersion());
+        Assert.Equal("4", SchemaVersion());
         using (var reader = RagIndexReader.Open(Index))
         {
             Assert.Equal(2, Assert.Single(reader.Search(new RagQuery("Saturn", null, 5, RetrievalMode.Keyword))).Page);
@@ -105,7 +105,7 @@ public sealed class PageTests : IDisposable
         using var writer = RagStores.OpenWriter(Index, Settings(), rebuild: false, TimeSpan.FromSeconds(10), CancellationToken.None);
 
         Assert.True(writer.Settings.HasPages);
-        Assert.Equal("3", SchemaVersion());
+        Assert.Equal("4", SchemaVersion());
     }
 
     private string SchemaVersion() => (string)Sql("SELECT value FROM meta WHERE key = 'schema_version'")!;

@@ -25,6 +25,9 @@ public interface IRagStoreWriter : IDisposable
 
     Task<IReadOnlyList<StoredDocument>> DocumentsAsync(CancellationToken cancellationToken);
 
+    /// <summary>Stored embeddings of chunks with these identities (<see cref="ChunkIdentity"/>), from any document.</summary>
+    Task<IReadOnlyDictionary<string, StoredEmbedding>> EmbeddingsAsync(IReadOnlyCollection<string> chunkHashes, CancellationToken cancellationToken);
+
     /// <summary>Replaces (or adds) each document of the batch with its chunks, in one transaction.</summary>
     Task WriteAsync(IReadOnlyList<DocumentWrite> batch, CancellationToken cancellationToken);
 

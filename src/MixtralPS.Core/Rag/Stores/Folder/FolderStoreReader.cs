@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics.Tensors;
 using MixtralPS.Core.Index;
+using MixtralPS.Core.Rag.Text;
 
 namespace MixtralPS.Core.Rag.Stores.Folder;
 
@@ -182,12 +183,12 @@ internal sealed class FolderStoreReader : IRagStoreReader
     {
         if (sourceFilter is null)
         {
-            return KeywordIndex.Search(db.Connection, text, count, rowCounts: keywordRowCounts);
+            return KeywordIndex.Search(db.Connection, QueryTerms(text), count, rowCounts: keywordRowCounts);
         }
 
         for (var k = count * 8; ; k *= 4)
         {
-            var candidates = KeywordIndex.Search(db.Connection, text, k, rowCounts: keywordRowCounts);
+            var candidates = KeywordIndex.Search(db.Connection, QueryTerms(text), k, rowCounts: keywordRowCounts);
             var chunks = db.Chunks(candidates.Select(c => c.Id).ToList());
             var kept = candidates.Where(c => chunks.TryGetValue(c.Id, out var chunk) && sourceFilter(chunk.Source)).Take(count).ToList();
             if (kept.Count >= count || candidates.Count < k)
@@ -196,6 +197,11 @@ internal sealed class FolderStoreReader : IRagStoreReader
             }
         }
     }
+
+    /// <summary>A question's FTS5 terms: the analyzer's for a schema 4 index, the raw words for an older one (FTS5 tokenizes those itself).</summary>
+    private List<string> QueryTerms(string question) => Settings.HasAnalyzedTerms
+        ? KeywordIndex.AnalyzedTerms(TextAnalyzer.For(Settings.Stemming), question)
+        : KeywordIndex.Terms(question);
 
     /// <summary>
     /// The graph proposes candidates, a few more than asked for; their stored embeddings score and order them. The

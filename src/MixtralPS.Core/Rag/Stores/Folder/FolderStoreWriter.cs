@@ -13,6 +13,7 @@ internal sealed class FolderStoreWriter : IRagStoreWriter
     private readonly long startGeneration;
     private readonly long lastChunkIdAtStart;
     private readonly List<long> removedChunkIds = [];
+    private long chunksWritten;
 
     private FolderStoreWriter(FolderIndexLocation location, IndexWriteLock writeLock, RagDatabase db, bool created)
     {
@@ -78,14 +79,7 @@ internal sealed class FolderStoreWriter : IRagStoreWriter
             }
 
             var writer = new FolderStoreWriter(location, writeLock, db, created: false);
-            if (!db.Settings.HasKeywordIndex)
-            {
-                db.AddKeywordIndex(settings.Stemming);
-                writer.Upgraded = $"The index {paths.Folder} was built before hybrid retrieval; its keyword index was added now from its {db.ChunkCount()} chunks.";
-            }
-
-            db.AddPageColumn();
-
+            writer.Upgraded = FolderSchema.Upgrade(db, settings.Stemming, paths.Folder);
             return writer;
         }
         catch
@@ -113,6 +107,9 @@ internal sealed class FolderStoreWriter : IRagStoreWriter
     public Task<IReadOnlyList<StoredDocument>> DocumentsAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<StoredDocument>>(db.Documents());
 
+    public Task<IReadOnlyDictionary<string, StoredEmbedding>> EmbeddingsAsync(IReadOnlyCollection<string> chunkHashes, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, StoredEmbedding>>(db.EmbeddingsByHash(chunkHashes));
+
     public Task WriteAsync(IReadOnlyList<DocumentWrite> batch, CancellationToken cancellationToken)
     {
         using var tx = db.BeginWrite();
@@ -125,6 +122,7 @@ internal sealed class FolderStoreWriter : IRagStoreWriter
             }
 
             db.ReplaceDocument(tx, document, chunks);
+            chunksWritten += chunks.Count;
         }
 
         db.BumpGeneration(tx);
@@ -144,13 +142,25 @@ internal sealed class FolderStoreWriter : IRagStoreWriter
 
     public Task<long> ChunkCountAsync(CancellationToken cancellationToken) => Task.FromResult(db.ChunkCount());
 
-    /// <summary>Merges the keyword index after changes, and brings the vector graph up to date with what was written.</summary>
+    /// <summary>
+    /// Merges the keyword index after changes, and brings the vector graph up to date with what was written. A session
+    /// that rewrote a large share of the index merges the keyword index whole (fastest to query); a small update does a
+    /// bounded share of merging, so its cost follows the change and not the index's size.
+    /// </summary>
     public Task CompleteAsync(CancellationToken cancellationToken)
     {
         if (Settings.HasKeywordIndex && (Upgraded is not null || db.Generation() != startGeneration))
         {
             using var tx = db.BeginWrite();
-            KeywordIndex.Optimize(db.Connection, tx);
+            if (Created || Upgraded is not null || chunksWritten * 10 >= db.ChunkCount())
+            {
+                KeywordIndex.Optimize(db.Connection, tx);
+            }
+            else
+            {
+                KeywordIndex.Merge(db.Connection, tx, pages: 256);
+            }
+
             tx.Commit();
         }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using MixtralPS.Core.Rag.Text;
 
 namespace MixtralPS.Core.Rag.Stores.Folder;
 
@@ -13,18 +14,40 @@ internal static class KeywordIndex
     public static string Tokenizer(KeywordStemming stemming) =>
         (stemming == KeywordStemming.Porter ? "porter " : "") + "unicode61 remove_diacritics 2";
 
-    /// <summary>Creates the table and its triggers, and fills it from the chunks already stored.</summary>
-    public static void Create(SqliteConnection connection, SqliteTransaction tx, KeywordStemming stemming)
+    /// <summary>
+    /// Creates the table and its triggers over the chunks' text, as indexes before schema 4 have it (FTS5 tokenizes and
+    /// stems; kept to create such indexes in tests and to read them until their next writer upgrades them).
+    /// </summary>
+    public static void CreateLegacy(SqliteConnection connection, SqliteTransaction tx, KeywordStemming stemming) =>
+        CreateOver(connection, tx, "text", Tokenizer(stemming));
+
+    /// <summary>
+    /// Creates the table and its triggers over the chunks' analyzed terms (schema 4), filled from what is stored. The
+    /// terms are the module's analyzer's output joined by spaces, so FTS5's ascii tokenizer gives them back unchanged:
+    /// the folder and the database store index the very same terms, in every script.
+    /// </summary>
+    public static void Create(SqliteConnection connection, SqliteTransaction tx) => CreateOver(connection, tx, "terms", "ascii");
+
+    /// <summary>Removes the keyword table and its triggers (an upgrade recreates them over another column).</summary>
+    public static void Drop(SqliteConnection connection, SqliteTransaction tx)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = "DROP TRIGGER IF EXISTS chunks_fts_insert; DROP TRIGGER IF EXISTS chunks_fts_delete; DROP TABLE IF EXISTS chunks_fts;";
+        command.ExecuteNonQuery();
+    }
+
+    private static void CreateOver(SqliteConnection connection, SqliteTransaction tx, string column, string tokenizer)
     {
         using var command = connection.CreateCommand();
         command.Transaction = tx;
         command.CommandText = $"""
-            CREATE VIRTUAL TABLE chunks_fts USING fts5(text, content='chunks', content_rowid='id', tokenize='{Tokenizer(stemming)}');
+            CREATE VIRTUAL TABLE chunks_fts USING fts5({column}, content='chunks', content_rowid='id', tokenize='{tokenizer}');
             CREATE TRIGGER chunks_fts_insert AFTER INSERT ON chunks BEGIN
-                INSERT INTO chunks_fts(rowid, text) VALUES (new.id, new.text);
+                INSERT INTO chunks_fts(rowid, {column}) VALUES (new.id, new.{column});
             END;
             CREATE TRIGGER chunks_fts_delete AFTER DELETE ON chunks BEGIN
-                INSERT INTO chunks_fts(chunks_fts, rowid, text) VALUES ('delete', old.id, old.text);
+                INSERT INTO chunks_fts(chunks_fts, rowid, {column}) VALUES ('delete', old.id, old.{column});
             END;
             INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild');
             """;
@@ -42,6 +65,19 @@ internal static class KeywordIndex
         using var command = connection.CreateCommand();
         command.Transaction = tx;
         command.CommandText = "INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize')";
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// A bounded share of that merging, for small updates: merging everything costs O(index) on every write, while a few
+    /// hundred pages of work a session keep the segment count from growing at a cost that does not grow with the index.
+    /// </summary>
+    public static void Merge(SqliteConnection connection, SqliteTransaction tx, int pages)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = "INSERT INTO chunks_fts(chunks_fts, rank) VALUES ('merge', $pages)";
+        command.Parameters.AddWithValue("$pages", pages);
         command.ExecuteNonQuery();
     }
 
@@ -81,6 +117,10 @@ internal static class KeywordIndex
         }
     }
 
+    /// <summary>A question as FTS5 terms of a schema 4 index: the analyzer's query terms, quoted.</summary>
+    public static List<string> AnalyzedTerms(TextAnalyzer analyzer, string question) =>
+        analyzer.QueryTerms(question).Select(t => "\"" + t + "\"").ToList();
+
     /// <summary>The question as one FTS5 query matching any of its words; null when it has none.</summary>
     public static string? ToMatchQuery(string question) => ToMatchQuery(Terms(question));
 
@@ -90,10 +130,15 @@ internal static class KeywordIndex
     /// <param name="rowCounts">Rows matched per term, kept by the caller while the index does not change: common
     /// words recur in every question, and counting them reads the most pages.</param>
     public static List<(long Id, float Score)> Search(
-        SqliteConnection connection, string question, int count, int rowBudget = DefaultRowBudget, Dictionary<string, long>? rowCounts = null)
+        SqliteConnection connection, string question, int count, int rowBudget = DefaultRowBudget, Dictionary<string, long>? rowCounts = null) =>
+        Search(connection, Terms(question), count, rowBudget, rowCounts);
+
+    /// <summary>The best chunks for terms already made FTS5 terms (quoted), best first, BM25 higher-is-better.</summary>
+    public static List<(long Id, float Score)> Search(
+        SqliteConnection connection, List<string> terms, int count, int rowBudget = DefaultRowBudget, Dictionary<string, long>? rowCounts = null)
     {
         var hits = new List<(long, float)>();
-        var match = ToMatchQuery(SelectiveTerms(connection, Terms(question), rowBudget, rowCounts));
+        var match = ToMatchQuery(SelectiveTerms(connection, terms, rowBudget, rowCounts));
         if (match is null || count < 1)
         {
             return hits;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
+using MixtralPS.Core.Rag.Text;
 using MixtralPS.Core.Storage;
 
 namespace MixtralPS.Core.Rag.Stores.Folder;
@@ -12,7 +13,7 @@ namespace MixtralPS.Core.Rag.Stores.Folder;
 /// </summary>
 internal sealed class RagDatabase : IDisposable
 {
-    private const string Schema = """
+    internal const string Schema = """
         CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE documents(
             id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -39,7 +40,7 @@ internal sealed class RagDatabase : IDisposable
 
     // Schema 3: the page a chunk comes from (from 1), null for documents without pages. Added, not in the table's
     // definition, so that a new index and a migrated one have the very same table.
-    private const string AddPageColumnSql = "ALTER TABLE chunks ADD COLUMN page INTEGER;";
+    internal const string AddPageColumnSql = "ALTER TABLE chunks ADD COLUMN page INTEGER;";
 
     private RagDatabase(SqliteConnection connection, string path, RagIndexSettings settings)
     {
@@ -52,7 +53,7 @@ internal sealed class RagDatabase : IDisposable
 
     public string Path { get; }
 
-    public RagIndexSettings Settings { get; private set; }
+    public RagIndexSettings Settings { get; internal set; }
 
     public static RagDatabase Create(string path, RagIndexSettings settings)
     {
@@ -61,17 +62,7 @@ internal sealed class RagDatabase : IDisposable
         {
             Execute(connection, "PRAGMA journal_mode=WAL;");
             using var tx = connection.BeginTransaction();
-            Execute(connection, Schema, tx);
-            if (settings.HasKeywordIndex)
-            {
-                KeywordIndex.Create(connection, tx, settings.Stemming);
-            }
-
-            if (settings.HasPages)
-            {
-                Execute(connection, AddPageColumnSql, tx);
-            }
-
+            FolderSchema.Create(connection, tx, settings);
             foreach (var (key, value) in settings.ToMeta().Append(new("generation", "0")))
             {
                 SetMeta(connection, tx, key, value);
@@ -149,53 +140,6 @@ internal sealed class RagDatabase : IDisposable
         }
 
         return meta;
-    }
-
-    /// <summary>Gives an index from before hybrid retrieval its keyword half, filled from the stored chunks, in one transaction.</summary>
-    public void AddKeywordIndex(KeywordStemming stemming)
-    {
-        if (Settings.HasKeywordIndex)
-        {
-            return;
-        }
-
-        using var tx = Connection.BeginTransaction();
-        KeywordIndex.Create(Connection, tx, stemming);
-        var upgraded = Settings with { SchemaVersion = RagIndexSettings.KeywordSchemaVersion, Stemming = stemming };
-        foreach (var (key, value) in upgraded.ToMeta().Where(m => m.Key is "schema_version" or "keyword_stemming"))
-        {
-            SetMeta(Connection, tx, key, value);
-        }
-
-        BumpGeneration(tx);
-        tx.Commit();
-        Settings = upgraded;
-    }
-
-    /// <summary>Gives an index from before schema 3 the chunks' page column (null for the chunks already stored).</summary>
-    public void AddPageColumn()
-    {
-        if (Settings.HasPages)
-        {
-            return;
-        }
-
-        using var tx = Connection.BeginTransaction();
-        // An index whose schema_version was lowered by hand (or by a tool) may have the column already.
-        using (var probe = Connection.CreateCommand())
-        {
-            probe.Transaction = tx;
-            probe.CommandText = "SELECT count(*) FROM pragma_table_info('chunks') WHERE name = 'page'";
-            if (Convert.ToInt64(probe.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
-            {
-                Execute(Connection, AddPageColumnSql, tx);
-            }
-        }
-
-        var upgraded = Settings with { SchemaVersion = RagIndexSettings.PagesSchemaVersion };
-        SetMeta(Connection, tx, "schema_version", upgraded.SchemaVersion.ToString(CultureInfo.InvariantCulture));
-        tx.Commit();
-        Settings = upgraded;
     }
 
     public long Generation(SqliteTransaction? tx = null)
@@ -289,15 +233,10 @@ internal sealed class RagDatabase : IDisposable
         using var chunkInsert = Connection.CreateCommand();
         chunkInsert.Transaction = tx;
         var pages = Settings.HasPages;
-        chunkInsert.CommandText = pages
-            ? """
-              INSERT INTO chunks(document_id, ordinal, start, length, token_count, text, embedding, page)
-              VALUES ($doc, $ordinal, $start, $length, $tokens, $text, $embedding, $page) RETURNING id
-              """
-            : """
-              INSERT INTO chunks(document_id, ordinal, start, length, token_count, text, embedding)
-              VALUES ($doc, $ordinal, $start, $length, $tokens, $text, $embedding) RETURNING id
-              """;
+        var analysed = Settings.HasAnalyzedTerms;
+        var columns = "document_id, ordinal, start, length, token_count, text, embedding" + (pages ? ", page" : "") + (analysed ? ", heading, chunk_hash, terms" : "");
+        var values = "$doc, $ordinal, $start, $length, $tokens, $text, $embedding" + (pages ? ", $page" : "") + (analysed ? ", $heading, $hash, $terms" : "");
+        chunkInsert.CommandText = $"INSERT INTO chunks({columns}) VALUES ({values}) RETURNING id";
         var pDoc = chunkInsert.Parameters.Add("$doc", SqliteType.Integer);
         var pOrdinal = chunkInsert.Parameters.Add("$ordinal", SqliteType.Integer);
         var pStart = chunkInsert.Parameters.Add("$start", SqliteType.Integer);
@@ -306,6 +245,10 @@ internal sealed class RagDatabase : IDisposable
         var pText = chunkInsert.Parameters.Add("$text", SqliteType.Text);
         var pEmbedding = chunkInsert.Parameters.Add("$embedding", SqliteType.Blob);
         var pPage = pages ? chunkInsert.Parameters.Add("$page", SqliteType.Integer) : null;
+        var pHeading = analysed ? chunkInsert.Parameters.Add("$heading", SqliteType.Text) : null;
+        var pHash = analysed ? chunkInsert.Parameters.Add("$hash", SqliteType.Text) : null;
+        var pTerms = analysed ? chunkInsert.Parameters.Add("$terms", SqliteType.Text) : null;
+        var analyzer = TextAnalyzer.For(Settings.Stemming);
         chunkInsert.Prepare();
         foreach (var chunk in chunks)
         {
@@ -325,6 +268,14 @@ internal sealed class RagDatabase : IDisposable
             {
                 pPage.Value = (object?)chunk.Page ?? DBNull.Value;
             }
+
+            if (analysed)
+            {
+                pHeading!.Value = (object?)chunk.Heading ?? DBNull.Value;
+                pHash!.Value = chunk.Hash ?? ChunkIdentity.Of(Settings.EmbeddingModel, chunk.Heading, chunk.Text);
+                pTerms!.Value = string.Join(' ', analyzer.Terms(chunk.KeywordText));
+            }
+
             ids.Add((long)chunkInsert.ExecuteScalar()!);
         }
 
@@ -399,7 +350,7 @@ internal sealed class RagDatabase : IDisposable
     {
         using var command = Connection.CreateCommand();
         command.CommandText = $"""
-            SELECT c.id, d.source, c.ordinal, c.start, c.length, c.text, c.token_count, {(Settings.HasPages ? "c.page" : "NULL")}
+            SELECT c.id, d.source, c.ordinal, c.start, c.length, c.text, c.token_count, {(Settings.HasPages ? "c.page" : "NULL")}, {(Settings.HasAnalyzedTerms ? "c.heading" : "NULL")}
             FROM chunks c JOIN documents d ON d.id = c.document_id
             WHERE {where}
             """;
@@ -408,7 +359,35 @@ internal sealed class RagDatabase : IDisposable
         var found = new List<StoredChunk>();
         while (reader.Read())
         {
-            found.Add(new StoredChunk(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetString(5), reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetInt32(7)));
+            found.Add(new StoredChunk(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetString(5), reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetInt32(7), reader.IsDBNull(8) ? null : reader.GetString(8)));
+        }
+
+        return found;
+    }
+
+    /// <summary>Stored embeddings by chunk identity (schema 4), one per identity, to be used again instead of embedding.</summary>
+    public Dictionary<string, StoredEmbedding> EmbeddingsByHash(IReadOnlyCollection<string> hashes)
+    {
+        var found = new Dictionary<string, StoredEmbedding>(StringComparer.Ordinal);
+        if (hashes.Count == 0 || !Settings.HasAnalyzedTerms)
+        {
+            return found;
+        }
+
+        foreach (var batch in hashes.Chunk(500))
+        {
+            using var command = Connection.CreateCommand();
+            command.CommandText = $"SELECT chunk_hash, embedding, token_count FROM chunks WHERE chunk_hash IN ({string.Join(",", batch.Select((_, i) => "$h" + i.ToString(CultureInfo.InvariantCulture)))})";
+            for (var i = 0; i < batch.Length; i++)
+            {
+                command.Parameters.AddWithValue("$h" + i.ToString(CultureInfo.InvariantCulture), batch[i]);
+            }
+
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                found.TryAdd(reader.GetString(0), new StoredEmbedding(Vector((byte[])reader.GetValue(1)), reader.GetInt32(2)));
+            }
         }
 
         return found;
@@ -422,7 +401,7 @@ internal sealed class RagDatabase : IDisposable
 
     public static float[] Vector(byte[] bytes) => MemoryMarshal.Cast<byte, float>(bytes).ToArray();
 
-    private static void SetMeta(SqliteConnection connection, SqliteTransaction tx, string key, string value)
+    internal static void SetMeta(SqliteConnection connection, SqliteTransaction tx, string key, string value)
     {
         using var command = connection.CreateCommand();
         command.Transaction = tx;
@@ -432,7 +411,7 @@ internal sealed class RagDatabase : IDisposable
         command.ExecuteNonQuery();
     }
 
-    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? tx = null)
+    internal static void Execute(SqliteConnection connection, string sql, SqliteTransaction? tx = null)
     {
         using var command = connection.CreateCommand();
         command.Transaction = tx;

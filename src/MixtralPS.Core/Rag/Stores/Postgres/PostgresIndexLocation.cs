@@ -46,7 +46,10 @@ public sealed partial record PostgresIndexLocation : RagIndexLocation
         this.connectionString = connectionString;
         Name = name.ToLowerInvariant();
         Masked = Mask(builder);
-        Hosts = builder.Host!;
+        // The port belongs in the name shown when it is not the default (hosts given as host:port keep their own).
+        Hosts = builder.Port != NpgsqlConnection.DefaultPort && !builder.Host!.Contains(':', StringComparison.Ordinal)
+            ? string.Join(",", builder.Host!.Split(',').Select(h => $"{h.Trim()}:{builder.Port}"))
+            : builder.Host!;
         Database = builder.Database ?? builder.Username ?? "";
     }
 

@@ -9,7 +9,7 @@ namespace MixtralPS.Core.Rag.Stores.Postgres;
 /// </summary>
 internal sealed class PostgresSchema(PostgresIndexLocation location)
 {
-    /// <summary>1: documents, chunks with their vectors, BM25 postings of the module's analyzer, statistics.</summary>
+    /// <summary>1: documents, chunks with their vectors, heading and identity, BM25 postings of the module's analyzer, statistics.</summary>
     public const int CurrentVersion = 1;
 
     /// <summary>HNSW build parameters (pgvector's defaults, named so the docs and the index agree).</summary>
@@ -60,10 +60,13 @@ internal sealed class PostgresSchema(PostgresIndexLocation location)
             length integer NOT NULL,
             token_count integer NOT NULL,
             page integer,
+            heading text,
+            chunk_hash text NOT NULL,
             term_count integer NOT NULL,
             text text NOT NULL,
             embedding vector({dimensions.ToString(CultureInfo.InvariantCulture)}) NOT NULL);
         CREATE INDEX chunks_document ON {Chunks}(document_id);
+        CREATE INDEX chunks_hash ON {Chunks}(chunk_hash);
         -- BM25 reads a term's postings with their tf and chunk length from the index alone (an index-only scan).
         CREATE TABLE {Postings}(
             term text NOT NULL,

@@ -245,7 +245,7 @@ internal sealed class PostgresStoreReader : IRagStoreReader
     private async Task<List<StoredChunk>> ReadChunksAsync(string where, object parameter, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"""
-            SELECT c.id, d.source, c.ordinal, c.start, c.length, c.text, c.token_count, c.page
+            SELECT c.id, d.source, c.ordinal, c.start, c.length, c.text, c.token_count, c.page, c.heading
             FROM {schema.Chunks} c JOIN {schema.Documents} d ON d.id = c.document_id
             WHERE {where}
             """);
@@ -255,7 +255,7 @@ internal sealed class PostgresStoreReader : IRagStoreReader
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             chunks.Add(new StoredChunk(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4),
-                reader.GetString(5), reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetInt32(7)));
+                reader.GetString(5), reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetInt32(7), reader.IsDBNull(8) ? null : reader.GetString(8)));
         }
 
         return chunks;

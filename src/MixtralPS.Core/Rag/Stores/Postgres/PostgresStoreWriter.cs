@@ -150,6 +150,24 @@ internal sealed class PostgresStoreWriter : IRagStoreWriter
     public Task<IReadOnlyList<StoredDocument>> DocumentsAsync(CancellationToken cancellationToken) =>
         PostgresStoreReader.ReadDocumentsAsync(dataSource, schema, Location, cancellationToken);
 
+    public Task<IReadOnlyDictionary<string, StoredEmbedding>> EmbeddingsAsync(IReadOnlyCollection<string> chunkHashes, CancellationToken cancellationToken) =>
+        chunkHashes.Count == 0
+            ? Task.FromResult<IReadOnlyDictionary<string, StoredEmbedding>>(new Dictionary<string, StoredEmbedding>())
+            : PostgresConnections.Guard(Location, async () =>
+            {
+                await using var command = dataSource.CreateCommand(
+                    $"SELECT DISTINCT ON (chunk_hash) chunk_hash, embedding, token_count FROM {schema.Chunks} WHERE chunk_hash = ANY($1)");
+                command.Parameters.AddWithValue(chunkHashes.ToArray());
+                var found = new Dictionary<string, StoredEmbedding>(StringComparer.Ordinal);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    found[reader.GetString(0)] = new StoredEmbedding(reader.GetFieldValue<Vector>(1).ToArray(), reader.GetInt32(2));
+                }
+
+                return (IReadOnlyDictionary<string, StoredEmbedding>)found;
+            }, cancellationToken);
+
     public Task WriteAsync(IReadOnlyList<DocumentWrite> batch, CancellationToken cancellationToken) =>
         batch.Count == 0 ? Task.CompletedTask : PostgresConnections.Guard(Location, () => WriteBatchAsync(batch, cancellationToken), cancellationToken);
 
@@ -177,7 +195,7 @@ internal sealed class PostgresStoreWriter : IRagStoreWriter
         var documentIds = await InsertDocumentsAsync(connection, tx, documents, cancellationToken).ConfigureAwait(false);
         var chunkCount = documents.Sum(d => d.Chunks.Count);
         var chunkIds = await AllocateChunkIdsAsync(connection, tx, chunkCount, cancellationToken).ConfigureAwait(false);
-        var analysed = documents.SelectMany(d => d.Chunks).Select(c => analyzer.Terms(c.Text)).ToList();
+        var analysed = documents.SelectMany(d => d.Chunks).Select(c => analyzer.Terms(c.KeywordText)).ToList();
         await CopyChunksAsync(connection, documents, documentIds, chunkIds, analysed, cancellationToken).ConfigureAwait(false);
         await CopyPostingsAsync(connection, chunkIds, analysed, cancellationToken).ConfigureAwait(false);
         await UpdateStatsAsync(connection, tx, chunkCount - removedChunks, analysed.Sum(a => (long)a.Count) - removedTerms, cancellationToken).ConfigureAwait(false);
@@ -221,7 +239,7 @@ internal sealed class PostgresStoreWriter : IRagStoreWriter
     private async Task LockSourcesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string[] sources, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT pg_advisory_xact_lock(hashtextextended($1 || chr(0) || s, 0)) FROM unnest($2::text[]) WITH ORDINALITY AS t(s, n) ORDER BY n", connection, tx);
+            "SELECT pg_advisory_xact_lock(hashtext($1), hashtext(s)) FROM unnest($2::text[]) WITH ORDINALITY AS t(s, n) ORDER BY n", connection, tx);
         command.Parameters.AddWithValue(schema.LockKey);
         command.Parameters.AddWithValue(sources);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -285,7 +303,7 @@ internal sealed class PostgresStoreWriter : IRagStoreWriter
         NpgsqlConnection connection, List<DocumentWrite> documents, long[] documentIds, long[] chunkIds, List<IReadOnlyList<string>> terms, CancellationToken cancellationToken)
     {
         await using var importer = await connection.BeginBinaryImportAsync(
-            $"COPY {schema.Chunks}(id, document_id, ordinal, start, length, token_count, page, term_count, text, embedding) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+            $"COPY {schema.Chunks}(id, document_id, ordinal, start, length, token_count, page, heading, chunk_hash, term_count, text, embedding) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
         var next = 0;
         for (var d = 0; d < documents.Count; d++)
         {
@@ -307,6 +325,16 @@ internal sealed class PostgresStoreWriter : IRagStoreWriter
                     await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
                 }
 
+                if (chunk.Heading is { } heading)
+                {
+                    await importer.WriteAsync(heading, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await importer.WriteAsync(chunk.Hash ?? ChunkIdentity.Of(Settings.EmbeddingModel, chunk.Heading, chunk.Text), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
                 await importer.WriteAsync(terms[next].Count, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
                 await importer.WriteAsync(chunk.Text, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
                 await importer.WriteAsync(new Vector(chunk.Embedding), "vector", cancellationToken).ConfigureAwait(false);
