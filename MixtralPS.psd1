@@ -20,6 +20,7 @@
         'New-RagIndex'
         'Find-RagContext'
         'Start-MixtralMcpServer'
+        'Test-RagIndex'
         'Resolve-MixtralError'
         'Resolve-MixtralCommand'
     )

@@ -2,10 +2,11 @@
 <#
 .SYNOPSIS
     Runs the RAG benchmarks against the built module: SciFact retrieval through the cmdlets, a ~10 MB ingest split
-    into embedding and the rest, and query latency on a 100,000-chunk index.
+    into embedding and the rest, query latency on a 100,000-chunk index, and retrieval quality on the three
+    evaluation sets through Test-RagIndex (Measure-RetrievalQuality.ps1).
 .DESCRIPTION
     dotnet tool restore; dotnet pwsh -NoProfile -File build.ps1 Build
-    dotnet pwsh -NoProfile -File bench/Rag/Invoke-RagBenchmarks.ps1 [-Quick] [-IncludeArctic] [-Only SciFact,Ingest,Latency]
+    dotnet pwsh -NoProfile -File bench/Rag/Invoke-RagBenchmarks.ps1 [-Quick] [-IncludeArctic] [-Only SciFact,Ingest,Latency,Quality]
         [-ModulePath out/MixtralPS] [-Data shared/data/scifact] [-ResultsDirectory bench/results] [-Build]
 
     Each benchmark runs in its own fresh pwsh -NoProfile process (and starts further fresh processes for its
@@ -19,8 +20,8 @@
 param(
     [switch] $Quick,
     [switch] $IncludeArctic,
-    [ValidateSet('SciFact', 'Ingest', 'Latency')]
-    [string[]] $Only = @('SciFact', 'Ingest', 'Latency'),
+    [ValidateSet('SciFact', 'Ingest', 'Latency', 'Quality')]
+    [string[]] $Only = @('SciFact', 'Ingest', 'Latency', 'Quality'),
     [string] $ModulePath,
     [string] $Data,
     [string] $ResultsDirectory,
@@ -55,6 +56,8 @@ if ($Only -contains 'Latency') {
     if (-not $Quick) { $runs += , @('Measure-RagQueryLatency.ps1', (@('-Vectors', 'Embedded') + $latencyWork)) }
     $runs += , @('Measure-RagQueryLatency.ps1', (@('-Vectors', 'Random') + $latencyWork))
 }
+# Debian docs, mixed-language man pages and SciFact, every mode, beside plain BM25 (retrieval-quality-<date>.md).
+if ($Only -contains 'Quality') { $runs += , @('Measure-RetrievalQuality.ps1', @()) }
 
 $clock = [Diagnostics.Stopwatch]::StartNew()
 foreach ($run in $runs) {

@@ -57,35 +57,6 @@ function Get-Subset($sciFact) {
     return $queries, (@($judged) + @($others))
 }
 
-# The text the model sees after truncating to $MaxTokens (pieces + [CLS] + [SEP]), as a prefix of the text: the longest
-# run of whole words that fits, then as much of the next word as still gives exactly the leading pieces of the full
-# text's tokenization, so that, whenever possible, the pieces are those of truncation itself (checked, and counted).
-function Get-FittedText([MixtralPS.Core.Embeddings.WordPieceTokenizer] $Tokenizer, [string] $Text, [int] $MaxTokens) {
-    $full = $Tokenizer.Tokenize($Text)
-    if ($full.Count + 2 -le $MaxTokens) { return $Text, ($full.Count + 2), $false, $true }
-    $want = $MaxTokens - 2
-    $ends = [int[]]@([regex]::Matches($Text, '\s+') | ForEach-Object Index)
-    $lo = -1; $hi = $ends.Count - 1
-    while ($lo -lt $hi) {
-        # Largest index whose prefix fits; prefixes at word ends grow monotonically in pieces.
-        $mid = [int][Math]::Ceiling(($lo + $hi) / 2)
-        if ($Tokenizer.Tokenize($Text.Substring(0, $ends[$mid])).Count -le $want) { $lo = $mid } else { $hi = $mid - 1 }
-    }
-    if ($lo -lt 0) { throw "No whole word of '$($Text.Substring(0, 40))…' fits in $MaxTokens tokens." }
-    $best = $Text.Substring(0, $ends[$lo])
-    $bestCount = $Tokenizer.Tokenize($best).Count
-    $next = $ends[$lo] + ([regex]::Match($Text.Substring($ends[$lo]), '^\s+')).Length
-    $stop = if ($lo + 1 -lt $ends.Count) { $ends[$lo + 1] } else { $Text.Length }
-    for ($end = $next + 1; $end -le $stop -and $bestCount -lt $want; $end++) {
-        $pieces = $Tokenizer.Tokenize($Text.Substring(0, $end))
-        if ($pieces.Count -gt $want) { break }
-        $same = $true
-        for ($i = $pieces.Count - 1; $i -ge [Math]::Max(0, $bestCount - 1); $i--) { if ($pieces[$i] -cne $full[$i]) { $same = $false; break } }
-        if ($same -and $pieces.Count -ge $bestCount) { $best = $Text.Substring(0, $end); $bestCount = $pieces.Count }
-    }
-    return $best, ($bestCount + 2), $true, ($bestCount -eq $want)
-}
-
 if ($Phase -eq 'Index') {
     $ProgressPreference = 'SilentlyContinue'
     $importClock = [Diagnostics.Stopwatch]::StartNew()

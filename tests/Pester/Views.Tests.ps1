@@ -15,6 +15,8 @@ BeforeDiscovery {
         @{ Type = 'MixtralPS.Core.Similarity.TextSimilarity'; Shows = 'Cosine', '\d\.\d{3}', 'How do I reset my password\?'; String = { param($o) '{0} {1}: "{2}" ~ "{3}"' -f $o.Cosine.ToString('0.000'), $(if ($o.IsParaphrase) { 'paraphrase' } else { 'different' }), $o.Text1, $o.Text2 } }
         @{ Type = 'MixtralPS.Core.Rag.RagIndexSummary'; Shows = 'Added', 'Documents', 'Chunks', 'views\.ragidx'; String = { param($o) "$($o.Path): 2 added, 0 updated, 0 unchanged, 0 removed, 0 failed; 2 chunks embedded, 0 reused; 2 documents, 2 chunks (all-MiniLM-L6-v2)" } }
         @{ Type = 'MixtralPS.Core.Rag.RagContextChunk'; Shows = 'Rank', 'Score', 'otters\.md', 'Sea otters keep warm'; String = { param($o) $o.Text } }
+        @{ Type = 'MixtralPS.Core.Rag.Evaluation.RetrievalQuality'; Shows = 'Mode', 'NDCG10', 'MedianMs', 'Hybrid\s+1\s+1\.0000\s+1\.0000\s+1\.0000\s+1\.000\s+1\.000\s+\d+\.\d'; String = { 'Hybrid: nDCG@10 1.0000, Recall@10 1.0000, MRR@10 1.0000, Hit@1 1.000, Hit@5 1.000 over 1 queries' } }
+        @{ Type = 'MixtralPS.Core.Rag.Evaluation.RetrievalQueryResult'; Shows = 'Rank', 'Vector', 'Keyword', 'Hybrid\s+1\s+1\s+1 How do otters stay warm\?', 'otters\.md'; String = { 'Hybrid [1] rank 1: How do otters stay warm?' } }
         @{ Type = 'MixtralPS.Core.Models.ChatMessage'; Shows = 'Role', 'user', 'assistant', 'tool', 'What is the answer\?'; String = { param($o) "$($o.Role): $($o.Content)" } }
         @{ Type = 'MixtralPS.Core.Tools.ToolCallRequest'; Shows = 'call-1', "Get-Answer\(Question='life'\)"; String = { "Get-Answer(Question='life')" } }
         @{ Type = 'MixtralPS.Core.Tools.ToolRun'; Shows = 'Round', 'Succeeded', "Get-Answer\(Question='life'\)", '42'; String = { "Get-Answer(Question='life') -> Succeeded" } }
@@ -60,6 +62,8 @@ BeforeAll {
         'MixtralPS.Core.Similarity.TextSimilarity' = Compare-TextSimilarity 'How do I reset my password?', 'I forgot my password, how do I change it?' | Select-Object -First 1
         'MixtralPS.Core.Rag.RagIndexSummary'       = Get-ChildItem $script:Work -File | New-RagIndex -Path $index
         'MixtralPS.Core.Rag.RagContextChunk'       = Find-RagContext 'How do otters stay warm?' -Path $index -Top 1
+        'MixtralPS.Core.Rag.Evaluation.RetrievalQuality' = [pscustomobject]@{ Query = 'How do otters stay warm?'; Expected = 'otters.md' } | Test-RagIndex -Path $index -Mode Hybrid
+        'MixtralPS.Core.Rag.Evaluation.RetrievalQueryResult' = [pscustomobject]@{ Query = 'How do otters stay warm?'; Expected = 'otters.md' } | Test-RagIndex -Path $index -Mode Hybrid -PerQuery | Where-Object QueryId
         'MixtralPS.Core.Models.ChatMessage'        = $tools.History
         'MixtralPS.Core.Tools.ToolCallRequest'     = $tools.ToolRuns[0].Call
         'MixtralPS.Core.Tools.ToolRun'             = $tools.ToolRuns
