@@ -29,10 +29,12 @@ $questions = @(
 )
 foreach ($question in $questions) {
     Write-Step "Find-RagContext '$question'"
-    Find-RagContext $question -Path $index -Top 2 | ForEach-Object {
+    # -Unique: the two best files, each by its best chunk; Heading is where in the file the chunk sits.
+    Find-RagContext $question -Path $index -Top 2 -Unique | ForEach-Object {
         $snippet = ($_.Text -replace '\s+', ' ')
         if ($snippet.Length -gt 220) { $snippet = $snippet.Substring(0, 220) + '…' }
-        Write-Host ("  [{0}] {1}  (score {2:0.000}; vector rank {3}, keyword rank {4})" -f $_.Rank, (Split-Path $_.Source -Leaf), $_.Score, ($_.VectorRank ?? '-'), ($_.KeywordRank ?? '-')) -ForegroundColor Yellow
+        $where = if ($_.Heading) { " > $($_.Heading)" } else { '' }
+        Write-Host ("  [{0}] {1}{2}  (score {3:0.000}; vector rank {4}, keyword rank {5})" -f $_.Rank, (Split-Path $_.Source -Leaf), $where, $_.Score, ($_.VectorRank ?? '-'), ($_.KeywordRank ?? '-')) -ForegroundColor Yellow
         Write-Host "      $snippet"
     }
 }

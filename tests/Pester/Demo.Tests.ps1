@@ -25,7 +25,8 @@ Describe 'The demo' {
         $run.ExitCode | Should -Be 0 -Because $run.Errors
         $run.Output | Should -Match 'indexing the project''s documentation'
         $run.Output | Should -Match 'Find-RagContext ''How do I use a self-hosted Mixtral server\?'''
-        $run.Output | Should -Match '\[1\] \S+\.md  \(score'
+        $run.Output | Should -Match '\[1\] \S+\.md( > [^(\n]+)?  \(score'
+        $run.Output | Should -Match '\[1\] \S+\.md > [^(\n]+  \(score' -Because 'chunks of Markdown files know their heading'
         $run.Output | Should -Match 'paraphrase  What led to Zidane''s ban from football\?  ~  What caused Zidane to get banned from football\?'
         ([regex]::Matches($run.Output, 'paraphrase  ')).Count | Should -Be 1
         $run.Output | Should -Match 'Set \$env:MISTRAL_API_KEY'
