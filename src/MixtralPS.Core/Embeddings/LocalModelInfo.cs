@@ -33,8 +33,11 @@ public sealed record LocalModelInfo(
 
     public const string VocabularyFileName = "vocab.txt";
 
-    /// <summary>Both models here are uncased BERT WordPiece models (lower-casing and accent stripping).</summary>
+    /// <summary>All the models here are uncased BERT WordPiece models (lower-casing and accent stripping).</summary>
     public bool LowerCase { get; init; } = true;
+
+    /// <summary>The FP32 model this one's int8 weights were quantised from; null for a model as published.</summary>
+    public string? QuantizedFrom { get; init; }
 
     /// <summary>The prefix for <paramref name="purpose"/>.</summary>
     public string PrefixFor(EmbeddingPurpose purpose) => purpose == EmbeddingPurpose.Query ? QueryPrefix : DocumentPrefix;
