@@ -15,11 +15,23 @@ internal sealed class LocalModelSession
     private LocalModelSession(string directory, LocalModelInfo model)
     {
         Directory = directory;
-        Tokenizer = WordPieceTokenizer.FromVocabularyFile(Path.Combine(directory, LocalModelInfo.VocabularyFileName), model.LowerCase);
+
+        // The vocabulary is read on another thread while ONNX Runtime loads the graph: a cold query waits for both.
+        var tokenizer = Task.Run(() => WordPieceTokenizer.FromVocabularyFile(Path.Combine(directory, LocalModelInfo.VocabularyFileName), model.LowerCase));
         using (var options = CreateOptions())
         {
             // The native session copies its options, so they can go once it exists.
             Session = new InferenceSession(Path.Combine(directory, LocalModelInfo.ModelFileName), options);
+        }
+
+        try
+        {
+            Tokenizer = tokenizer.GetAwaiter().GetResult();
+        }
+        catch
+        {
+            Session.Dispose();
+            throw;
         }
 
         var inputs = Session.InputMetadata;
