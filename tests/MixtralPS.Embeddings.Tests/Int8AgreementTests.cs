@@ -80,6 +80,12 @@ public sealed class Int8AgreementTests
             File.ReadAllBytes(Path.Combine(LocalModelCatalog.GetModelDirectory(ModelPaths.BaseDirectory, int8), "vocab.txt")));
     }
 
+    [Fact]
+    public void Int8ModelTakesTheParaphraseThresholdOfItsSource() =>
+        Assert.Equal(
+            MixtralPS.Core.Similarity.SimilarityComparer.DefaultThreshold(LocalModelCatalog.DefaultModelName),
+            MixtralPS.Core.Similarity.SimilarityComparer.DefaultThreshold(LocalModelCatalog.Int8ModelName));
+
     private static float[][] Embed(string model, string[] texts, EmbeddingPurpose purpose = EmbeddingPurpose.Document)
     {
         using var provider = new OnnxEmbeddingProvider(ModelPaths.BaseDirectory, model);
