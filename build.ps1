@@ -74,11 +74,27 @@ function Invoke-Build {
     New-Item -ItemType Directory -Path $ModuleDir | Out-Null
     # The module folder holds what pwsh loads: our assemblies, their dependencies, native libraries beside them.
     Get-ChildItem $publish -Exclude '*.deps.json', '*.runtimeconfig.json' | Copy-Item -Destination $ModuleDir -Recurse
+    Optimize-LocalModel
     $manifest = Get-Content -Raw (Join-Path $Root 'MixtralPS.psd1')
     $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$version'"
     Set-Content -Path (Join-Path $ModuleDir 'MixtralPS.psd1') -Value $manifest -Encoding utf8NoBOM
     Invoke-HelpBuild
     Write-Host "Module laid out in $ModuleDir"
+}
+
+# Each local model's graph as ONNX Runtime optimises it, saved once here (model.optimized.onnx in place of model.onnx),
+# so a cold query loads it with optimisation off. build/ModelTool does it, cached in out/model-cache by input hash.
+function Optimize-LocalModel {
+    $tool = Join-Path $Root 'build/ModelTool/bin/Release/net10.0/MixtralPS.ModelTool.dll'
+    Invoke-Native 'build of build/ModelTool' { dotnet build (Join-Path $Root 'build/ModelTool/MixtralPS.ModelTool.csproj') -c Release -nologo -v quiet }
+    foreach ($model in Get-ChildItem (Join-Path $ModuleDir 'models') -Directory) {
+        $source = Join-Path $model.FullName 'model.onnx'
+        if (-not (Test-Path $source)) { continue }
+        Invoke-Native "optimising $($model.Name)" {
+            dotnet $tool optimize $source (Join-Path $model.FullName 'model.optimized.onnx') --cache (Join-Path $Out 'model-cache')
+        }
+        Remove-Item $source
+    }
 }
 
 # Help (MAML and about topics) from docs/help, checked against the built cmdlets. A fresh pwsh imports the

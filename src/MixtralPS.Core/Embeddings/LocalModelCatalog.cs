@@ -75,7 +75,7 @@ public static class LocalModelCatalog
     public static bool IsInstalled(string baseDirectory, LocalModelInfo model)
     {
         var dir = GetModelDirectory(baseDirectory, model);
-        return File.Exists(Path.Combine(dir, LocalModelInfo.ModelFileName))
+        return LocalModelInfo.FindModelFile(dir) is not null
             && File.Exists(Path.Combine(dir, LocalModelInfo.VocabularyFileName));
     }
 }
