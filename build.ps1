@@ -64,10 +64,10 @@ function Invoke-Build {
     Write-Host "Building MixtralPS $version for $rid ($Configuration)" -ForegroundColor Cyan
     $publish = Join-Path $Out "publish/$rid"
     if (Test-Path $publish) { Remove-Item $publish -Recurse -Force }
-    # ReadyToRun: our assemblies and their dependencies carry native code for this platform, so a fresh pwsh does
-    # not JIT them on every command (a cold Find-RagContext; see bench/Rag/Measure-ColdQuery.ps1).
+    # Plain IL, not ReadyToRun: measured on a cold Find-RagContext (bench/Rag/Measure-ColdQuery.ps1, 6 Dec 2026),
+    # precompiled assemblies cost a fresh pwsh 0.35 s more CPU than JIT-compiling what it runs.
     Invoke-Native 'dotnet publish' {
-        dotnet publish (Join-Path $Root 'src/MixtralPS/MixtralPS.csproj') -c $Configuration -r $rid --self-contained false -o $publish -nologo -v quiet -p:ErrorOnDuplicatePublishOutputFiles=false -p:PublishReadyToRun=true
+        dotnet publish (Join-Path $Root 'src/MixtralPS/MixtralPS.csproj') -c $Configuration -r $rid --self-contained false -o $publish -nologo -v quiet -p:ErrorOnDuplicatePublishOutputFiles=false
     }
 
     if (Test-Path $ModuleDir) { Remove-Item $ModuleDir -Recurse -Force }
@@ -127,14 +127,6 @@ function Invoke-Package {
     # The built module as it is (models, help, formats, stamped manifest), less the natives Build put beside the DLL.
     $flat = $natives | ForEach-Object { Split-Path $_.DestinationSubPath -Leaf }
     Get-ChildItem $ModuleDir | Where-Object Name -NotIn $flat | Copy-Item -Destination $staging -Recurse
-    # Build's assemblies carry ReadyToRun code for its own platform only; the package serves every platform, so it
-    # takes the same assemblies as plain IL.
-    $portable = Join-Path $Out 'publish/portable'
-    if (Test-Path $portable) { Remove-Item $portable -Recurse -Force }
-    Invoke-Native 'dotnet publish (portable IL)' {
-        dotnet publish (Join-Path $Root 'src/MixtralPS/MixtralPS.csproj') -c $Configuration -r (Get-RuntimeId) --self-contained false -o $portable -nologo -v quiet -p:ErrorOnDuplicatePublishOutputFiles=false -p:PublishReadyToRun=false
-    }
-    Get-ChildItem $portable -Filter '*.dll' | Where-Object { Test-Path (Join-Path $staging $_.Name) } | Copy-Item -Destination $staging -Force
     foreach ($rid in $PackageRuntimes) {
         # Import libraries (.lib) are for linking, not loading.
         $files = @($natives | Where-Object { $_.RuntimeIdentifier -eq $rid -and $_.Extension -in '.dll', '.so', '.dylib' })
