@@ -4,7 +4,7 @@
     Cold query: the wall time of `pwsh -NoProfile -c "Import-Module <module>; Find-RagContext 'q' -Path idx"`, a
     fresh process each time, against bare `pwsh -NoProfile -c 1` in the same run; and where the time goes.
 .DESCRIPTION
-    dotnet pwsh -NoProfile -File bench/Rag/Measure-ColdQuery.ps1 [-Runs 7] [-ModulePath DIR] [-CompareModulePath DIR] [-Quick]
+    dotnet pwsh -NoProfile -File bench/Rag/Measure-ColdQuery.ps1 [-Runs 7] [-ModulePath DIR] [-CompareModulePath DIR[,DIR...]] [-Quick]
 
     Setup (not timed): two small indexes of this repository's docs/help/*.md and README.md in a temp folder, one
     with all-MiniLM-L6-v2 (the default) and one with all-MiniLM-L6-v2-int8 (the index decides the query's model).
@@ -15,8 +15,8 @@
       keyword    ... -c "Import-Module <module>; Find-RagContext 'q' -Path idx -Mode Keyword" (no model)
       cold       ... -c "Import-Module <module>; Find-RagContext 'q' -Path idx" (hybrid, the default: the target)
       cold int8  the same on the int8 index (when the module has the int8 model)
-      before     with -CompareModulePath (another build, e.g. of an earlier commit): import and cold with that module,
-                 on the same FP32 index, in the same rounds
+      <name>     with -CompareModulePath (other builds, e.g. of an earlier commit), each named by its folder's parent
+                 or grandparent: import and cold with that module, on the same FP32 index, in the same rounds
     Wall time = process start to exit, measured here. Target: cold <= 1.5 s (median). CPU = the process's user + system
     time (getrusage of reaped children), which other work on a shared machine inflates far less than wall time.
     Profile: -Runs more fresh processes time the steps of a query inside one process with a stopwatch (import,
@@ -28,7 +28,7 @@ param(
     [ValidateRange(5, 100)]
     [int] $Runs = 7,
     [string] $ModulePath,
-    [string] $CompareModulePath,
+    [string[]] $CompareModulePath = @(),
     [switch] $Quick,
     [string] $ResultsDirectory,
     # Profile worker only: runs in a fresh process and prints one JSON line of step timings.
@@ -39,7 +39,15 @@ param(
 $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot 'RagBench.Common.ps1')
 $ModulePath = Resolve-ModulePath $ModulePath
-if ($CompareModulePath) { $CompareModulePath = Resolve-ModulePath $CompareModulePath }
+# Each other build by a short name: the folder above its MixtralPS folder (out/ gives the one above that).
+$compare = [ordered]@{}
+# pwsh -File passes "a,b" as one string.
+foreach ($path in @($CompareModulePath | ForEach-Object { $_ -split ',' } | Where-Object { $_ })) {
+    $resolved = Resolve-ModulePath $path
+    $parent = Split-Path $resolved
+    $name = if ((Split-Path -Leaf $parent) -eq 'out') { Split-Path -Leaf (Split-Path $parent) } else { Split-Path -Leaf $parent }
+    $compare[$name] = $resolved
+}
 $Query = 'how do I chat with a model and keep the history'
 
 if ($ProfileWorker) {
@@ -129,9 +137,9 @@ $variants = [ordered]@{
     'cold'      = "$import; Find-RagContext '$Query' -Path '$($indexes['all-MiniLM-L6-v2'])'"
 }
 if ($hasInt8) { $variants['cold int8'] = "$import; Find-RagContext '$Query' -Path '$($indexes['all-MiniLM-L6-v2-int8'])'" }
-if ($CompareModulePath) {
-    $variants['import (before)'] = "Import-Module '$CompareModulePath'"
-    $variants['cold (before)'] = "Import-Module '$CompareModulePath'; Find-RagContext '$Query' -Path '$($indexes['all-MiniLM-L6-v2'])'"
+foreach ($name in $compare.Keys) {
+    $variants["import ($name)"] = "Import-Module '$($compare[$name])'"
+    $variants["cold ($name)"] = "Import-Module '$($compare[$name])'; Find-RagContext '$Query' -Path '$($indexes['all-MiniLM-L6-v2'])'"
 }
 $times = [ordered]@{}
 $cpuTimes = [ordered]@{}
@@ -146,9 +154,9 @@ for ($round = 0; $round -le $Runs; $round++) {
     if ($round -gt 0) { Write-BenchProgress "round $round of ${Runs}: $(($names | ForEach-Object { '{0} {1:0.00}s' -f $_, $times[$_][-1] }) -join ', ')" }
 }
 
-Write-BenchProgress "profiling the steps in $Runs more processes$(if ($CompareModulePath) { ' per module' })"
+Write-BenchProgress "profiling the steps in $Runs more processes$(if ($compare.Count) { ' per module' })"
 $profiled = [ordered]@{ 'this module' = $ModulePath }
-if ($CompareModulePath) { $profiled['before'] = $CompareModulePath }
+foreach ($name in $compare.Keys) { $profiled[$name] = $compare[$name] }
 $profiles = @{}
 foreach ($key in $profiled.Keys) { $profiles[$key] = [Collections.Generic.List[object]]::new() }
 foreach ($i in 1..$Runs) {
@@ -169,14 +177,14 @@ $body = @(
 foreach ($name in $names) { $median[$name] = Get-Median $times[$name] }
 foreach ($name in $names) {
     $shown = $variants[$name].Replace($ModulePath, '<module>').Replace($work, '<tmp>')
-    if ($CompareModulePath) { $shown = $shown.Replace($CompareModulePath, '<before>') }
+    foreach ($other in $compare.Keys) { $shown = $shown.Replace($compare[$other], "<$other>") }
     $body += "| $name | ``$shown`` | $(Format-Number ($times[$name] | Measure-Object -Minimum).Minimum '0.00') | $(Format-Number $median[$name] '0.00') | $(Format-Number ($times[$name] | Measure-Object -Maximum).Maximum '0.00') | $(if ($name -ne 'bare') { '+' + (Format-Number ($median[$name] - $median['bare']) '0.00') }) | $(Format-Number (Get-Median $cpuTimes[$name]) '0.00') ($(Format-Number ($cpuTimes[$name] | Measure-Object -Minimum).Minimum '0.00')) |"
 }
 $met = $median['cold'] -le 1.5
 $body += ''
 $body += "- **Cold query (median): $(Format-Number $median['cold'] '0.00') s** (target ≤ 1.5 s: $(if ($met) { 'met' } else { 'NOT met' }))" +
     $(if ($hasInt8) { "; with the int8 model's index $(Format-Number $median['cold int8'] '0.00') s" }) +
-    $(if ($CompareModulePath) { "; with the module before (<before> = $CompareModulePath) $(Format-Number $median['cold (before)'] '0.00') s" }) +
+    (($compare.Keys | ForEach-Object { "; with <$_> = $($compare[$_]): $(Format-Number $median["cold ($_)"] '0.00') s" }) -join '') +
     "; bare pwsh $(Format-Number $median['bare'] '0.00') s."
 $body += "- From the medians: pwsh itself $(Format-Number $median['bare'] '0.00') s; Import-Module +$(Format-Number ($median['import'] - $median['bare']) '0.00') s; opening the index and a keyword search +$(Format-Number ($median['keyword'] - $median['import']) '0.00') s; loading the model, embedding the query and the hybrid search +$(Format-Number ($median['cold'] - $median['keyword']) '0.00') s."
 $body += ''
@@ -200,5 +208,5 @@ foreach ($step in $labels.Keys) {
 }
 
 Write-RagBenchSection -Title "Cold query: Find-RagContext in a fresh pwsh ($Runs runs)" -Body $body -Started $started -LoadAtStart $loadAtStart `
-    -ModulePath $ModulePath -Command "bench/Rag/Measure-ColdQuery.ps1 -Runs $Runs$(if ($CompareModulePath) { " -CompareModulePath $CompareModulePath" })$(if ($Quick) { ' -Quick' })" -Quick:$Quick -ResultsDirectory $ResultsDirectory
+    -ModulePath $ModulePath -Command "bench/Rag/Measure-ColdQuery.ps1 -Runs $Runs$(if ($compare.Count) { " -CompareModulePath $($CompareModulePath -join ',')" })$(if ($Quick) { ' -Quick' })" -Quick:$Quick -ResultsDirectory $ResultsDirectory
 Remove-Item $work -Recurse -Force -ErrorAction SilentlyContinue
