@@ -65,6 +65,8 @@ function Invoke-Build {
     Write-Host "Building MixtralPS $version for $rid ($Configuration)" -ForegroundColor Cyan
     $publish = Join-Path $Out "publish/$rid"
     if (Test-Path $publish) { Remove-Item $publish -Recurse -Force }
+    # Plain IL, not ReadyToRun: measured on a cold Find-RagContext (bench/Rag/Measure-ColdQuery.ps1, 6 Dec 2026),
+    # precompiled assemblies cost a fresh pwsh 0.35 s more CPU than JIT-compiling what it runs.
     Invoke-Native 'dotnet publish' {
         dotnet publish (Join-Path $Root 'src/MixtralPS/MixtralPS.csproj') -c $Configuration -r $rid --self-contained false -o $publish -nologo -v quiet -p:ErrorOnDuplicatePublishOutputFiles=false
     }
@@ -73,11 +75,27 @@ function Invoke-Build {
     New-Item -ItemType Directory -Path $ModuleDir | Out-Null
     # The module folder holds what pwsh loads: our assemblies, their dependencies, native libraries beside them.
     Get-ChildItem $publish -Exclude '*.deps.json', '*.runtimeconfig.json' | Copy-Item -Destination $ModuleDir -Recurse
+    Optimize-LocalModel
     $manifest = Get-Content -Raw (Join-Path $Root 'MixtralPS.psd1')
     $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$version'"
     Set-Content -Path (Join-Path $ModuleDir 'MixtralPS.psd1') -Value $manifest -Encoding utf8NoBOM
     Invoke-HelpBuild
     Write-Host "Module laid out in $ModuleDir"
+}
+
+# Each local model's graph as ONNX Runtime optimises it, saved once here (model.optimized.onnx in place of model.onnx),
+# so a cold query loads it with optimisation off. build/ModelTool does it, cached in out/model-cache by input hash.
+function Optimize-LocalModel {
+    $tool = Join-Path $Root 'build/ModelTool/bin/Release/net10.0/MixtralPS.ModelTool.dll'
+    Invoke-Native 'build of build/ModelTool' { dotnet build (Join-Path $Root 'build/ModelTool/MixtralPS.ModelTool.csproj') -c Release -nologo -v quiet }
+    foreach ($model in Get-ChildItem (Join-Path $ModuleDir 'models') -Directory) {
+        $source = Join-Path $model.FullName 'model.onnx'
+        if (-not (Test-Path $source)) { continue }
+        Invoke-Native "optimising $($model.Name)" {
+            dotnet $tool optimize $source (Join-Path $model.FullName 'model.optimized.onnx') --cache (Join-Path $Out 'model-cache')
+        }
+        Remove-Item $source
+    }
 }
 
 # Help (MAML and about topics) from docs/help, checked against the built cmdlets. A fresh pwsh imports the

@@ -176,7 +176,7 @@ $sets = [ordered]@{
 $sections = @()
 foreach ($name in $Set) {
     $questions = if ($name -eq 'SciFact') { Find-SciFact $Data } else { $sets[$name].Folder }
-    $indexName = if ($sets[$name].IndexOf) { $sets[$name].IndexOf } else { $name }
+    $indexName = if ($sets[$name].ContainsKey('IndexOf')) { $sets[$name]['IndexOf'] } else { $name }
     $folder = if ($indexName -eq 'SciFact') { $questions } else { $sets[$indexName].Folder }
     $index = Join-Path $WorkDirectory "$indexName.ragidx"
     $built = Join-Path $WorkDirectory "$indexName.index.json"

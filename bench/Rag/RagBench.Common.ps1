@@ -42,7 +42,7 @@ function Get-MachineInfo {
         $line = Get-Content /proc/cpuinfo | Where-Object { $_ -like 'model name*' } | Select-Object -First 1
         if ($line) { $cpu = $line.Substring($line.IndexOf(':') + 1).Trim() }
         $flags = (Get-Content /proc/cpuinfo | Where-Object { $_ -like 'flags*' } | Select-Object -First 1) -split ' '
-        $simd = @('avx512f', 'avx2', 'fma') | Where-Object { $flags -contains $_ }
+        $simd = @('avx512f', 'avx512_vnni', 'avx2', 'fma') | Where-Object { $flags -contains $_ }
         if ($simd) { $cpu += " ($($simd -join '/'))" }
     }
     $nproc = try { (& nproc 2>$null) } catch { $null }

@@ -37,7 +37,7 @@ internal static class MachineInfo
 
         var line = File.ReadLines(CpuInfo).FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
         var flags = File.ReadLines(CpuInfo).FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal)) ?? "";
-        var simd = string.Join("/", new[] { "avx512f", "avx2", "fma" }.Where(f => flags.Split(' ').Contains(f)));
+        var simd = string.Join("/", new[] { "avx512f", "avx512_vnni", "avx2", "fma" }.Where(f => flags.Split(' ').Contains(f)));
         return (line?[(line.IndexOf(':') + 1)..].Trim() ?? "?") + (simd.Length > 0 ? $" ({simd})" : "");
     }
 

@@ -132,9 +132,9 @@ public sealed class ProviderTests
     }
 
     [Fact]
-    public void CatalogDescribesBothModels()
+    public void CatalogDescribesTheModels()
     {
-        Assert.Equal(["all-MiniLM-L6-v2", "snowflake-arctic-embed-xs"], LocalModelCatalog.Names);
+        Assert.Equal(["all-MiniLM-L6-v2", "all-MiniLM-L6-v2-int8", "snowflake-arctic-embed-xs"], LocalModelCatalog.Names);
         Assert.Equal("all-MiniLM-L6-v2", LocalModelCatalog.Default.Name);
         var miniLm = LocalModelCatalog.Get("ALL-minilm-l6-v2");
         Assert.Equal((384, 512, 256, EmbeddingPooling.Mean, ""), (miniLm.Dimensions, miniLm.MaxTokens, miniLm.DefaultMaxTokens, miniLm.Pooling, miniLm.QueryPrefix));

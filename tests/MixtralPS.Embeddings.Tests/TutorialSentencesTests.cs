@@ -15,6 +15,7 @@ public sealed class TutorialSentencesTests
 
     [Theory]
     [InlineData("all-MiniLM-L6-v2")]
+    [InlineData("all-MiniLM-L6-v2-int8")]
     [InlineData("snowflake-arctic-embed-xs")]
     public void ParaphrasesAreTheClosestPair(string model)
     {

@@ -161,13 +161,14 @@ Describe 'Embeddings' {
         It 'completes -Model with local and API models' {
             $line = 'Get-MixtralEmbedding -Model '
             (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText |
-                Should -Be @('all-MiniLM-L6-v2', 'snowflake-arctic-embed-xs', 'mistral-embed', 'codestral-embed')
+                Should -Be @('all-MiniLM-L6-v2', 'all-MiniLM-L6-v2-int8', 'snowflake-arctic-embed-xs', 'mistral-embed', 'codestral-embed')
         }
     }
 
     Describe 'Compare-TextSimilarity' {
         It 'singles out the paraphrase pair of the tutorial with <Model>' -ForEach @(
             @{ Model = 'all-MiniLM-L6-v2' }
+            @{ Model = 'all-MiniLM-L6-v2-int8' }
             @{ Model = 'snowflake-arctic-embed-xs' }
         ) {
             $pairs = Compare-TextSimilarity $script:Zidane -Model $Model
@@ -226,6 +227,22 @@ Describe 'Embeddings' {
             $pairs = Compare-TextSimilarity $script:Zidane -Threshold 0.99
             @($pairs | Where-Object IsParaphrase).Count | Should -Be 0
             [math]::Abs($pairs[0].Threshold - 0.99) | Should -BeLessThan 1e-6
+        }
+    }
+    Describe 'the int8 model' {
+        It 'embeds close to the FP32 model and serves an index end to end' {
+            $fp32 = (Get-MixtralEmbedding $script:Zidane[0]).Vector
+            $int8 = Get-MixtralEmbedding $script:Zidane[0] -Model all-MiniLM-L6-v2-int8
+            $int8.Model | Should -Be 'all-MiniLM-L6-v2-int8'
+            $dot = 0.0; for ($i = 0; $i -lt 384; $i++) { $dot += $fp32[$i] * $int8.Vector[$i] }
+            $dot | Should -BeGreaterThan 0.97
+
+            $index = Join-Path $TestDrive 'int8.ragidx'
+            @(
+                [pscustomobject]@{ Source = 'football.txt'; Text = 'Zidane was sent off in the 2006 World Cup final for a headbutt.' }
+                [pscustomobject]@{ Source = 'bread.txt'; Text = 'Bread rises because yeast ferments sugars and releases carbon dioxide.' }
+            ) | New-RagIndex -Path $index -Model all-MiniLM-L6-v2-int8 | Select-Object -ExpandProperty Model | Should -Be 'all-MiniLM-L6-v2-int8'
+            (Find-RagContext $script:Zidane[2] -Path $index -Top 1 -Mode Vector).Source | Should -Be 'football.txt'
         }
     }
 }

@@ -107,7 +107,8 @@ Describe 'The MixtralPS package' {
             ForEach-Object { [IO.Path]::GetRelativePath($script:Built, $_.FullName).Replace('\', '/') } | Sort-Object
         $packaged = $script:Entries | Where-Object { $_ -notlike 'runtimes/*' } | ForEach-Object { [uri]::UnescapeDataString($_) } | Sort-Object
         $packaged | Should -Be $built
-        $built | Should -Contain 'models/all-MiniLM-L6-v2/model.onnx'
+        $built | Should -Contain 'models/all-MiniLM-L6-v2/model.optimized.onnx'
+        $built | Should -Contain 'models/all-MiniLM-L6-v2-int8/model.optimized.onnx'
         foreach ($file in $built) {
             (Get-FileHash (Join-Path $script:Installed $file)).Hash | Should -Be (Get-FileHash (Join-Path $script:Built $file)).Hash -Because $file
         }

@@ -8,6 +8,9 @@ public static class LocalModelCatalog
 
     public const string DefaultModelName = "all-MiniLM-L6-v2";
 
+    /// <summary>The default model with int8 weights, built from it (not the default: see README, "int8 model").</summary>
+    public const string Int8ModelName = "all-MiniLM-L6-v2-int8";
+
     // Facts from each model's sentence-transformers config (modules.json, 1_Pooling/config.json,
     // sentence_bert_config.json) and the MTEB prompts; both ship the bert-base-uncased vocabulary.
     public static IReadOnlyList<LocalModelInfo> Models { get; } =
@@ -21,6 +24,20 @@ public static class LocalModelCatalog
             QueryPrefix: "",
             DocumentPrefix: "",
             Description: "sentence-transformers/all-MiniLM-L6-v2: 384 dimensions, mean pooling, 256 tokens by default"),
+
+        // Made at build time from the FP32 file above (build/ModelTool): same tokenizer, pooling and limits.
+        new LocalModelInfo(
+            Name: Int8ModelName,
+            Dimensions: 384,
+            MaxTokens: 512,
+            DefaultMaxTokens: 256,
+            Pooling: EmbeddingPooling.Mean,
+            QueryPrefix: "",
+            DocumentPrefix: "",
+            Description: "all-MiniLM-L6-v2 with int8 weights (dynamic quantisation): a quarter of the weights' size, faster on CPUs with int8 dot products")
+        {
+            QuantizedFrom = DefaultModelName,
+        },
         new LocalModelInfo(
             Name: "snowflake-arctic-embed-xs",
             Dimensions: 384,
@@ -58,7 +75,7 @@ public static class LocalModelCatalog
     public static bool IsInstalled(string baseDirectory, LocalModelInfo model)
     {
         var dir = GetModelDirectory(baseDirectory, model);
-        return File.Exists(Path.Combine(dir, LocalModelInfo.ModelFileName))
+        return LocalModelInfo.FindModelFile(dir) is not null
             && File.Exists(Path.Combine(dir, LocalModelInfo.VocabularyFileName));
     }
 }

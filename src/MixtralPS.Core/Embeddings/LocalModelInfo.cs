@@ -31,10 +31,23 @@ public sealed record LocalModelInfo(
 {
     public const string ModelFileName = "model.onnx";
 
+    /// <summary>
+    /// The graph as ONNX Runtime optimises it (fusions of level EXTENDED, which suit every CPU), saved once when the
+    /// module is built in place of <see cref="ModelFileName"/>, so a session loads it without optimising again.
+    /// </summary>
+    public const string OptimizedModelFileName = "model.optimized.onnx";
+
     public const string VocabularyFileName = "vocab.txt";
 
-    /// <summary>Both models here are uncased BERT WordPiece models (lower-casing and accent stripping).</summary>
+    /// <summary>All the models here are uncased BERT WordPiece models (lower-casing and accent stripping).</summary>
     public bool LowerCase { get; init; } = true;
+
+    /// <summary>The FP32 model this one's int8 weights were quantised from; null for a model as published.</summary>
+    public string? QuantizedFrom { get; init; }
+
+    /// <summary>The model file in <paramref name="directory"/>: the optimised one when the build made it, else the original; null when neither is there.</summary>
+    public static string? FindModelFile(string directory) =>
+        new[] { OptimizedModelFileName, ModelFileName }.Select(f => Path.Combine(directory, f)).FirstOrDefault(File.Exists);
 
     /// <summary>The prefix for <paramref name="purpose"/>.</summary>
     public string PrefixFor(EmbeddingPurpose purpose) => purpose == EmbeddingPurpose.Query ? QueryPrefix : DocumentPrefix;

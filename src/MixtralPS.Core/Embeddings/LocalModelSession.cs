@@ -15,11 +15,25 @@ internal sealed class LocalModelSession
     private LocalModelSession(string directory, LocalModelInfo model)
     {
         Directory = directory;
-        Tokenizer = WordPieceTokenizer.FromVocabularyFile(Path.Combine(directory, LocalModelInfo.VocabularyFileName), model.LowerCase);
-        using (var options = CreateOptions())
+
+        // The vocabulary is read on another thread while ONNX Runtime loads the graph: a cold query waits for both.
+        var tokenizer = Task.Run(() => WordPieceTokenizer.FromVocabularyFile(Path.Combine(directory, LocalModelInfo.VocabularyFileName), model.LowerCase));
+        var file = LocalModelInfo.FindModelFile(directory) ?? Path.Combine(directory, LocalModelInfo.ModelFileName);
+        var optimized = Path.GetFileName(file) == LocalModelInfo.OptimizedModelFileName;
+        using (var options = CreateOptions(optimized ? GraphOptimizationLevel.ORT_DISABLE_ALL : GraphOptimizationLevel.ORT_ENABLE_ALL))
         {
             // The native session copies its options, so they can go once it exists.
-            Session = new InferenceSession(Path.Combine(directory, LocalModelInfo.ModelFileName), options);
+            Session = new InferenceSession(file, options);
+        }
+
+        try
+        {
+            Tokenizer = tokenizer.GetAwaiter().GetResult();
+        }
+        catch
+        {
+            Session.Dispose();
+            throw;
         }
 
         var inputs = Session.InputMetadata;
@@ -90,12 +104,12 @@ internal sealed class LocalModelSession
         }
     }
 
-    /// <summary>Options for small encoder models on CPU.</summary>
-    internal static SessionOptions CreateOptions()
+    /// <summary>Options for small encoder models on CPU; a graph optimised at build time needs no optimising at load.</summary>
+    internal static SessionOptions CreateOptions(GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL)
     {
         var options = new SessionOptions
         {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            GraphOptimizationLevel = optimization,
 
             // One Run at a time uses all cores inside each operator; the graph is a chain, so inter-op threads idle.
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,

@@ -36,9 +36,8 @@ public sealed class OnnxEmbeddingProvider : IEmbeddingProvider
         }
 
         ModelDirectory = LocalModelCatalog.GetModelDirectory(baseDirectory, ModelInfo);
-        foreach (var file in new[] { LocalModelInfo.ModelFileName, LocalModelInfo.VocabularyFileName })
+        foreach (var path in new[] { LocalModelInfo.FindModelFile(ModelDirectory) ?? Path.Combine(ModelDirectory, LocalModelInfo.ModelFileName), Path.Combine(ModelDirectory, LocalModelInfo.VocabularyFileName) })
         {
-            var path = Path.Combine(ModelDirectory, file);
             if (!File.Exists(path))
             {
                 throw new FileNotFoundException(

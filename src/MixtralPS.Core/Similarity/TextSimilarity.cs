@@ -1,3 +1,5 @@
+using MixtralPS.Core.Embeddings;
+
 namespace MixtralPS.Core.Similarity;
 
 /// <summary>How close two texts are: the comparison of one pair of embeddings.</summary>
@@ -46,7 +48,9 @@ public static class SimilarityComparer
     /// cosines differently (arctic's and mistral-embed's unrelated texts still score high), so one number
     /// cannot serve all; see docs for how they were chosen.
     /// </summary>
-    public static float DefaultThreshold(string model) => model.ToLowerInvariant() switch
+    /// <remarks>An int8 model takes the threshold of the model it was quantised from: its cosines are within 0.01 of those.</remarks>
+    public static float DefaultThreshold(string model) =>
+        (LocalModelCatalog.TryGet(model, out var local) && local.QuantizedFrom is { } source ? source : model).ToLowerInvariant() switch
     {
         "all-minilm-l6-v2" => 0.75f,
         "snowflake-arctic-embed-xs" => 0.85f,
