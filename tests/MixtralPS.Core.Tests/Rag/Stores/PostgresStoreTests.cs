@@ -45,6 +45,22 @@ public sealed class PostgresStoreTests(PgVectorFixture fixture) : StoreTestData,
     }
 
     [SkippableFact]
+    public async Task The_graph_build_gets_512MB_of_maintenance_memory_but_keeps_a_larger_setting()
+    {
+        using var connection = new NpgsqlConnection(fixture.ConnectionString);
+        await connection.OpenAsync();
+        string After(string configured)
+        {
+            Scalar<string>(connection, $"SELECT set_config('maintenance_work_mem', '{configured}', false)");
+            Scalar<object>(connection, PostgresSchema.RaiseMaintenanceWorkMemSql);
+            return Scalar<string>(connection, "SHOW maintenance_work_mem");
+        }
+
+        Assert.Equal("512MB", After("64MB"));
+        Assert.Equal("6GB", After("6GB"));
+    }
+
+    [SkippableFact]
     public async Task A_standby_serves_queries_and_refuses_the_writer_with_a_clear_error()
     {
         var location = (PostgresIndexLocation)await SolarSystemAsync(NewLocation());

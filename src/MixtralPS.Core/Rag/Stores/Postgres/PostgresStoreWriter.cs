@@ -213,7 +213,7 @@ internal sealed class PostgresStoreWriter : IRagStoreWriter
         !changed && !Created ? Task.CompletedTask : PostgresConnections.Guard(Location, async () =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, null, "SET maintenance_work_mem = '512MB'", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, null, PostgresSchema.RaiseMaintenanceWorkMemSql, cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, null, schema.CreateVectorIndexSql, cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, null, $"ANALYZE {schema.Documents}, {schema.Chunks}, {schema.Postings}", cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
