@@ -214,8 +214,10 @@ internal sealed class PostgresStoreWriter : IRagStoreWriter
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, null, PostgresSchema.RaiseMaintenanceWorkMemSql, cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, null, schema.CreateVectorIndexSql, cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, null, $"ANALYZE {schema.Documents}, {schema.Chunks}, {schema.Postings}", cancellationToken).ConfigureAwait(false);
+            // No command timeout: the build grows with the index (minutes at 100,000 chunks), where the connection string's
+            // Command Timeout (30 s by default) is meant for queries; Ctrl+C still cancels it through the token.
+            await ExecuteAsync(connection, null, schema.CreateVectorIndexSql, cancellationToken, timeoutSeconds: 0).ConfigureAwait(false);
+            await ExecuteAsync(connection, null, $"ANALYZE {schema.Documents}, {schema.Chunks}, {schema.Postings}", cancellationToken, timeoutSeconds: 0).ConfigureAwait(false);
         }, cancellationToken);
 
     private async Task LockSourcesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string[] sources, CancellationToken cancellationToken)
@@ -355,9 +357,14 @@ internal sealed class PostgresStoreWriter : IRagStoreWriter
     private static Task SetLockTimeoutAsync(NpgsqlConnection connection, NpgsqlTransaction tx, TimeSpan timeout, CancellationToken cancellationToken) =>
         ExecuteAsync(connection, tx, $"SET LOCAL lock_timeout = {Math.Max(1, (long)timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}", cancellationToken);
 
-    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, CancellationToken cancellationToken)
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, CancellationToken cancellationToken, int? timeoutSeconds = null)
     {
         await using var command = new NpgsqlCommand(sql, connection, tx);
+        if (timeoutSeconds is { } seconds)
+        {
+            command.CommandTimeout = seconds;
+        }
+
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
