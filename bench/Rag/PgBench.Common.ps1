@@ -41,7 +41,7 @@ function Restart-PgBenchCluster {
 function Get-PgSettingsText {
     param([Parameter(Mandatory)] $Cluster, [string[]] $Names = @('shared_buffers', 'maintenance_work_mem', 'max_parallel_maintenance_workers', 'work_mem', 'fsync', 'synchronous_commit'))
     $list = ($Names | ForEach-Object { "'$_'" }) -join ','
-    (Invoke-PgSql $Cluster -Superuser -Sql "SELECT string_agg(name || ' ' || setting || coalesce(unit, ''), ', ' ORDER BY name) FROM pg_settings WHERE name IN ($list)") -join ''
+    (Invoke-PgSql $Cluster -Superuser -Sql "SELECT string_agg(name || ' ' || current_setting(name), ', ' ORDER BY name) FROM pg_settings WHERE name IN ($list)") -join ''
 }
 
 # The index's tables and indexes on disk, largest first.
