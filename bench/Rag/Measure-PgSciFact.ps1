@@ -92,7 +92,7 @@ try {
         '',
         '| Ingest and query | folder index | PostgreSQL |',
         '|---|---:|---:|',
-        '| `$items \| New-RagIndex` wall (model load included) | ' + "$(Format-Number $indexed.Folder.IndexSeconds '0.0') s | $(Format-Number $pgTotal '0.0') s |",
+        ('| `$items \| New-RagIndex` wall (model load included) | ' + "$(Format-Number $indexed.Folder.IndexSeconds '0.0') s | $(Format-Number $pgTotal '0.0') s |"),
         "| process CPU time of that pwsh (the server's CPU not included) | $(Format-Number $indexed.Folder.CpuSeconds '0.0') s | $(Format-Number $indexed.PostgreSQL.CpuSeconds '0.0') s |",
         "| chunks (summary) | $($indexed.Folder.Summary.Chunks) | $($indexed.PostgreSQL.Summary.Chunks) |",
         "| Find-RagContext -Mode Vector: first call (reader + model load) | $(Format-Number $queried.Folder.FirstCallMs '0') ms | $(Format-Number $queried.PostgreSQL.FirstCallMs '0') ms |",
