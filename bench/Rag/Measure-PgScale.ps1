@@ -21,6 +21,8 @@ param(
     [int] $Chunks = 100000,
     [switch] $CompareFolder,
     [switch] $HalfVec,
+    # hnsw.ef_search values to measure recall@10 and p50 at (bare SQL, the exact queries), e.g. 128,256,512,1000.
+    [string] $EfSweep,
     [int] $Queries = 1000,
     [int] $ExactQueries = 300,
     [string] $Data,
@@ -50,6 +52,7 @@ try {
     $arguments = @('pg-scale', '--chunks', $Chunks, '--name', 'scale', '--queries', $Queries, '--exact-queries', $ExactQueries, '--data', $Data, '--module', $ModulePath, '--out', (Join-Path $work 'scale.json'))
     if ($CompareFolder) { $arguments += @('--folder', (Join-Path $work 'scale.ragidx')) }
     if ($HalfVec) { $arguments += @('--halfvec', 'true') }
+    if ($EfSweep) { $arguments += @('--ef-sweep', $EfSweep) }
     Write-BenchProgress "pg-scale: $Chunks chunks$(if ($CompareFolder) { ', beside a folder index' })$(if ($HalfVec) { ', halfvec too' })"
     Invoke-RagHarness $arguments
     $r = Get-Content -Raw (Join-Path $work 'scale.json') | ConvertFrom-Json
@@ -97,13 +100,17 @@ try {
             "| recall@10 against exact | $(Format-Number $h.vectorRecallAt10 '0.0000') | $(Format-Number $h.halfvecRecallAt10 '0.0000') |"
         )
     }
+    if ($EfSweep) {
+        $body += @('', '| hnsw.ef_search (bare nearest-neighbour SQL, the recall queries) | recall@10 | p50 | p99 |', '|---:|---:|---:|---:|')
+        $body += @($r.efSweep | ForEach-Object { "| $($_.efSearch) | $(Format-Number $_.recallAt10 '0.0000') | $(& $ms $_.p50Ms) ms | $(& $ms $_.p99Ms) ms |" })
+    }
     $body += @(
         '',
         "- PostgreSQL 15, pgvector 0.8.6; server settings: $settings. Graph built in memory: $(if ($spilled) { '**no** (the server log says the graph no longer fit into maintenance_work_mem)' } else { 'yes (no spill notice in the server log)' }).",
         "- Sizes on disk (tables with TOAST, indexes apart): $sizes.",
         '- The query times are what Find-RagContext spends after embedding the question (the same for both stores; the SciFact section gives the cmdlet''s whole call): search, fusion, reading the chunks back. Queries alternate between the stores.'
     )
-    $cmd = "dotnet pwsh -NoProfile -File bench/Rag/Measure-PgScale.ps1 -Chunks $Chunks$(if ($CompareFolder) { ' -CompareFolder' })$(if ($HalfVec) { ' -HalfVec' }) -Queries $Queries -ExactQueries $ExactQueries$(if ($Quick) { ' -Quick' })"
+    $cmd = "dotnet pwsh -NoProfile -File bench/Rag/Measure-PgScale.ps1 -Chunks $Chunks$(if ($CompareFolder) { ' -CompareFolder' })$(if ($HalfVec) { ' -HalfVec' })$(if ($EfSweep) { " -EfSweep $EfSweep" }) -Queries $Queries -ExactQueries $ExactQueries$(if ($Quick) { ' -Quick' })"
     Write-RagBenchSection -Title "$(Format-Number $Chunks '#,0') chunks on PostgreSQL$(if ($CompareFolder) { ' beside a folder index' })" -Body $body -Started $started -LoadAtStart $loadAtStart `
         -Command $cmd -ModulePath $ModulePath -Quick:$Quick -ResultsDirectory $ResultsDirectory -Prefix pgvector -FileTitle $PgBenchFileTitle
 }

@@ -21,9 +21,9 @@ namespace MixtralPS.Bench.Rag;
 /// </summary>
 internal static class PostgresScale
 {
-    internal sealed record Options(string Connection, string Name, int Chunks, string? Folder, int Queries, int ExactQueries, string? Data, bool HalfVec, string? Module);
+    internal sealed record Options(string Connection, string Name, int Chunks, string? Folder, int Queries, int ExactQueries, string? Data, bool HalfVec, string? Module, int[]? EfSweep = null);
 
-    private const int Dimensions = SyntheticIndex.Dimensions;
+    internal const int Dimensions = SyntheticIndex.Dimensions;
     private const int PerDocument = 100;
     private const int DocumentsPerBatch = 10;
     private const int WarmUp = 20;
@@ -134,10 +134,15 @@ internal static class PostgresScale
             }
         }
 
-        result["roundTripP50Ms"] = await RoundTripAsync(o.Connection, ct);
+        result["roundTripP50Ms"] = await PostgresBareSql.RoundTripAsync(o.Connection, ct);
+        if (o.EfSweep is { Length: > 0 })
+        {
+            result["efSweep"] = await PostgresBareSql.EfSweepAsync(o, queries, exact, ct);
+        }
+
         if (o.HalfVec)
         {
-            result["halfvec"] = await HalfVecAsync(o, queries, exact, ct);
+            result["halfvec"] = await PostgresBareSql.HalfVecAsync(o, queries, exact, ct);
         }
 
         return result;
@@ -190,96 +195,12 @@ internal static class PostgresScale
         };
     }
 
-    /// <summary>
-    /// The same vectors as halfvec: an expression HNSW index on embedding::halfvec beside the vector one, both queried
-    /// with the same bare SQL (ef_search 128, top 10), so the two differ only in the type.
-    /// </summary>
-    private static async Task<Dictionary<string, object>> HalfVecAsync(Options o, float[] queries, int[][] exact, CancellationToken ct)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(o.Connection);
-        var schema = "\"mixtralps_" + o.Name + "\"";
-        var half = $"(embedding::halfvec({Dimensions}))";
-        await using (var connection = await dataSource.OpenConnectionAsync(ct))
-        {
-            var clock = Stopwatch.StartNew();
-            await using var build = new NpgsqlCommand(
-                $"SET maintenance_work_mem = '2GB'; CREATE INDEX chunks_embedding_halfvec ON {schema}.chunks USING hnsw ({half} halfvec_cosine_ops) WITH (m = 16, ef_construction = 64)", connection)
-            { CommandTimeout = 0 };
-            await build.ExecuteNonQueryAsync(ct);
-            Log($"halfvec index built in {clock.Elapsed.TotalSeconds:0.0} s");
-            var buildSeconds = clock.Elapsed.TotalSeconds;
-            var result = new Dictionary<string, object> { ["halfvecBuildSeconds"] = buildSeconds };
-            await using var sizes = new NpgsqlCommand(
-                $"SELECT pg_relation_size('{schema}.chunks_embedding_hnsw'), pg_relation_size('{schema}.chunks_embedding_halfvec')", connection);
-            await using (var reader = await sizes.ExecuteReaderAsync(ct))
-            {
-                await reader.ReadAsync(ct);
-                result["vectorIndexBytes"] = reader.GetInt64(0);
-                result["halfvecIndexBytes"] = reader.GetInt64(1);
-            }
+    internal static string SourceOf(int document) => $"synthetic/document-{document:D6}.txt";
 
-            await using var set = new NpgsqlCommand("SET hnsw.ef_search = 128", connection);
-            await set.ExecuteNonQueryAsync(ct);
-            foreach (var (label, order) in new[] { ("vector", $"embedding <=> $1::real[]::vector({Dimensions})"), ("halfvec", $"{half} <=> $1::real[]::halfvec({Dimensions})") })
-            {
-                await using var query = new NpgsqlCommand($"SELECT c.ordinal, d.source FROM {schema}.chunks c JOIN {schema}.documents d ON d.id = c.document_id ORDER BY {order} LIMIT 10", connection);
-                var parameter = query.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Real });
-                var times = new List<double>();
-                var hits = new int[exact.Length][];
-                for (var q = 0; q < o.Queries; q++)
-                {
-                    parameter.Value = queries.AsSpan(q * Dimensions, Dimensions).ToArray();
-                    var timer = Stopwatch.StartNew();
-                    var rows = new List<int>();
-                    await using (var reader = await query.ExecuteReaderAsync(ct))
-                    {
-                        while (await reader.ReadAsync(ct))
-                        {
-                            rows.Add(RowOf(reader.GetString(1), reader.GetInt32(0)));
-                        }
-                    }
-
-                    times.Add(timer.Elapsed.TotalMilliseconds);
-                    if (q < exact.Length)
-                    {
-                        hits[q] = rows.ToArray();
-                    }
-                }
-
-                result[label + "SqlP50Ms"] = Percentile(times, 50);
-                result[label + "SqlP99Ms"] = Percentile(times, 99);
-                result[label + "RecallAt10"] = Recall(hits, exact);
-            }
-
-            return result;
-        }
-    }
-
-    /// <summary>The floor of any database call here: SELECT 1 on a pooled connection, p50 of 200.</summary>
-    private static async Task<double> RoundTripAsync(string connection, CancellationToken ct)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(connection);
-        var times = new List<double>();
-        for (var i = 0; i < 220; i++)
-        {
-            var timer = Stopwatch.StartNew();
-            await using var command = dataSource.CreateCommand("SELECT 1");
-            await command.ExecuteScalarAsync(ct);
-            if (i >= 20)
-            {
-                times.Add(timer.Elapsed.TotalMilliseconds);
-            }
-        }
-
-        return Percentile(times, 50);
-    }
-
-    private static string SourceOf(int document) => $"synthetic/document-{document:D6}.txt";
-
-    private static int RowOf(string source, int ordinal) =>
+    internal static int RowOf(string source, int ordinal) =>
         int.Parse(source.AsSpan("synthetic/document-".Length, 6), provider: System.Globalization.CultureInfo.InvariantCulture) * PerDocument + ordinal;
 
-    private static double Recall(int[][] found, int[][] exact)
+    internal static double Recall(int[][] found, int[][] exact)
     {
         var total = 0.0;
         for (var q = 0; q < exact.Length; q++)
@@ -290,7 +211,7 @@ internal static class PostgresScale
         return total / Math.Max(1, exact.Length);
     }
 
-    private static double Percentile(List<double> values, double p)
+    internal static double Percentile(List<double> values, double p)
     {
         var sorted = values.Order().ToArray();
         var pos = (sorted.Length - 1) * p / 100;
@@ -312,5 +233,5 @@ internal static class PostgresScale
         return Enumerable.Range(0, count).Select(i => claims[i % claims.Count]).ToList();
     }
 
-    private static void Log(string message) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] pg-scale: {message}");
+    internal static void Log(string message) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] pg-scale: {message}");
 }
