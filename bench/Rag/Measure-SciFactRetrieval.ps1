@@ -33,6 +33,11 @@ param(
     [string] $ResultsDirectory,
     # Phase workers only:
     [string] $IndexPath,
+    # A database index instead of -IndexPath: its -Name; the connection string comes from $env:MIXTRALPS_RAG_CONNECTION
+    # (as the cmdlets read it), so no password is on a command line (bench/Rag/Measure-PgSciFact.ps1).
+    [string] $IndexName,
+    # Index phase: also write the fitted items (Source, Text) here, one JSON object a line.
+    [string] $ItemsFile,
     [string] $ResultFile
 )
 
@@ -42,6 +47,7 @@ $ModulePath = Resolve-ModulePath $ModulePath
 $Data = Find-SciFact $Data
 $QuickQueries = 20
 $QuickDocuments = 150
+$Target = if ($IndexName) { @{ ConnectionString = $env:MIXTRALPS_RAG_CONNECTION; Name = $IndexName } } else { @{ Path = $IndexPath } }
 
 # The published MTEB SciFact nDCG@10 (embeddings-benchmark/results, see shared/README.md).
 $Published = @{ 'all-MiniLM-L6-v2' = 0.64508; 'snowflake-arctic-embed-xs' = 0.64512 }
@@ -77,10 +83,11 @@ if ($Phase -eq 'Index') {
         [pscustomobject]@{ Source = $doc.Id; Text = $text }
     }
     $fitSeconds = $fitClock.Elapsed.TotalSeconds
+    if ($ItemsFile) { $items | ForEach-Object { $_ | ConvertTo-Json -Compress } | Set-Content -Path $ItemsFile -Encoding utf8NoBOM }
     Write-BenchProgress "indexing $($items.Count) documents ($cut cut to $limit tokens) with $Model"
     $cpu0 = [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime
     $clock = [Diagnostics.Stopwatch]::StartNew()
-    $summary = $items | New-RagIndex -Path $IndexPath -Model $Model -Chunker Fixed -ChunkSize 100000
+    $summary = $items | New-RagIndex @Target -Model $Model -Chunker Fixed -ChunkSize 100000
     $seconds = $clock.Elapsed.TotalSeconds
     $cpu = ([Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime - $cpu0).TotalSeconds
     [ordered]@{
@@ -89,7 +96,7 @@ if ($Phase -eq 'Index') {
         MinKeptTokensOfCut = if ($keptTokens.Count) { ($keptTokens | Measure-Object -Minimum).Minimum } else { 0 }
         FitSeconds = $fitSeconds; ImportMs = $importMs; IndexSeconds = $seconds; CpuSeconds = $cpu
         Summary = [ordered]@{ Added = $summary.Added; Failed = $summary.Failed; Documents = $summary.Documents; Chunks = $summary.Chunks; ChunksWritten = $summary.ChunksWritten; Elapsed = $summary.Elapsed.TotalSeconds }
-        Files = @(Get-ChildItem $IndexPath | ForEach-Object { [ordered]@{ Name = $_.Name; Bytes = $_.Length } })
+        Files = @(if (-not $IndexName) { Get-ChildItem $IndexPath | ForEach-Object { [ordered]@{ Name = $_.Name; Bytes = $_.Length } } })
     } | ConvertTo-Json -Depth 5 | Set-Content -Path $ResultFile -Encoding utf8NoBOM
     return
 }
@@ -105,7 +112,7 @@ if ($Phase -eq 'Query') {
     $vector = if ($hasMode) { @{ Mode = 'Vector' } } else { @{} }
     $clock = [Diagnostics.Stopwatch]::StartNew()
     # The first call opens the reader and loads the model; its verbose stream says whether it scans exactly.
-    $verbose = Find-RagContext -Query $queries[0].Text -Path $IndexPath -Top 10 @vector -Verbose 4>&1 | Where-Object { $_ -is [Management.Automation.VerboseRecord] }
+    $verbose = Find-RagContext -Query $queries[0].Text @Target -Top 10 @vector -Verbose 4>&1 | Where-Object { $_ -is [Management.Automation.VerboseRecord] }
     $firstMs = $clock.Elapsed.TotalMilliseconds
     if ($verbose | Where-Object { $_.Message -like '*searching the stored embeddings exactly*' }) { $mode = 'exact' }
     $ranked = [ordered]@{}
@@ -113,7 +120,7 @@ if ($Phase -eq 'Query') {
     $all = [Diagnostics.Stopwatch]::StartNew()
     foreach ($q in $queries) {
         $clock.Restart()
-        $hits = Find-RagContext -Query $q.Text -Path $IndexPath -Top 10 @vector
+        $hits = Find-RagContext -Query $q.Text @Target -Top 10 @vector
         $times.Add($clock.Elapsed.TotalMilliseconds)
         $ranked[$q.Id] = @($hits | ForEach-Object Source)
     }
@@ -123,8 +130,8 @@ if ($Phase -eq 'Query') {
         # The hybrid retrieval issue's targets: the default Hybrid mode (vector + BM25 fused) and Keyword alone.
         $hybrid = [ordered]@{}; $keyword = [ordered]@{}
         foreach ($q in $queries) {
-            $hybrid[$q.Id] = @(Find-RagContext -Query $q.Text -Path $IndexPath -Top 10 -Mode Hybrid | ForEach-Object Source)
-            $keyword[$q.Id] = @(Find-RagContext -Query $q.Text -Path $IndexPath -Top 10 -Mode Keyword | ForEach-Object Source)
+            $hybrid[$q.Id] = @(Find-RagContext -Query $q.Text @Target -Top 10 -Mode Hybrid | ForEach-Object Source)
+            $keyword[$q.Id] = @(Find-RagContext -Query $q.Text @Target -Top 10 -Mode Keyword | ForEach-Object Source)
         }
     }
     [ordered]@{ Mode = $mode; HasMode = $hasMode; FirstCallMs = $firstMs; TotalSeconds = $totalSeconds; TimesMs = $times; Ranked = $ranked; RankedHybrid = $hybrid; RankedKeyword = $keyword } |

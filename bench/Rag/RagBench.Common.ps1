@@ -77,7 +77,10 @@ function Write-RagBenchSection {
         [string] $ModulePath,
         [string] $Command,
         [switch] $Quick,
-        [string] $ResultsDirectory
+        [string] $ResultsDirectory,
+        # The day's file is <Prefix>-<date>.md: rag, or pgvector for the PostgreSQL store's benches.
+        [string] $Prefix = 'rag',
+        [string] $FileTitle = 'RAG benchmarks (New-RagIndex, Find-RagContext)'
     )
     $loadAtEnd = Get-LoadAverage
     $machine = Get-MachineInfo -ModulePath $ModulePath
@@ -96,9 +99,9 @@ function Write-RagBenchSection {
     $lines = $lines | Where-Object { $null -ne $_ }
     if (-not $ResultsDirectory) { $ResultsDirectory = Join-Path (Get-RagBenchRoot) 'bench/results' }
     New-Item -ItemType Directory -Force $ResultsDirectory | Out-Null
-    $file = Join-Path $ResultsDirectory ("rag-{0:yyyy-MM-dd}{1}.md" -f $Started, $(if ($Quick) { '-quick' } else { '' }))
+    $file = Join-Path $ResultsDirectory ("{2}-{0:yyyy-MM-dd}{1}.md" -f $Started, $(if ($Quick) { '-quick' } else { '' }), $Prefix)
     if (-not (Test-Path $file)) {
-        Set-Content -Path $file -Encoding utf8NoBOM -Value @("# RAG benchmarks (New-RagIndex, Find-RagContext), $('{0:yyyy-MM-dd}' -f $Started)$(if ($Quick) { ' — quick smoke run, small sizes' })", '',
+        Set-Content -Path $file -Encoding utf8NoBOM -Value @("# $FileTitle, $('{0:yyyy-MM-dd}' -f $Started)$(if ($Quick) { ' — quick smoke run, small sizes' })", '',
             'Written by bench/Rag/*.ps1 (driver: bench/Rag/Invoke-RagBenchmarks.ps1). Each section is one benchmark run; sections are appended.', '')
     }
     Add-Content -Path $file -Encoding utf8NoBOM -Value $lines

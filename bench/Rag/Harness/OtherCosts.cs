@@ -117,7 +117,7 @@ internal static class OtherCosts
         return connection;
     }
 
-    private static Dictionary<string, string> ReadMeta(string database)
+    internal static Dictionary<string, string> ReadMeta(string database)
     {
         using var connection = Open(database);
         using var command = connection.CreateCommand();
@@ -132,7 +132,7 @@ internal static class OtherCosts
         return meta;
     }
 
-    private static Dictionary<string, (float[] Vector, int Tokens)> ReadVectors(string database)
+    internal static Dictionary<string, (float[] Vector, int Tokens)> ReadVectors(string database)
     {
         using var connection = Open(database);
         using var command = connection.CreateCommand();
@@ -148,7 +148,7 @@ internal static class OtherCosts
     }
 
     /// <summary>The chunker New-RagIndex would make, with a stopwatch around it.</summary>
-    private sealed class TimedChunker(IChunker inner) : IChunker
+    internal sealed class TimedChunker(IChunker inner) : IChunker
     {
         public Stopwatch Clock { get; } = new();
 
@@ -171,7 +171,7 @@ internal static class OtherCosts
     }
 
     /// <summary>Stands in for the model: the vector the real run stored for the same chunk text.</summary>
-    private sealed class LookupEmbedder(Dictionary<string, (float[] Vector, int Tokens)> vectors, OnnxEmbeddingProvider model) : IEmbeddingProvider
+    internal sealed class LookupEmbedder(Dictionary<string, (float[] Vector, int Tokens)> vectors, OnnxEmbeddingProvider model) : IEmbeddingProvider
     {
         public Stopwatch Clock { get; } = new();
 

@@ -115,7 +115,7 @@ internal static class SyntheticIndex
     }
 
     /// <summary>SciFact sentences, then pairs of them; numbered filler when no SciFact folder is given.</summary>
-    private static List<string> Texts(int count, string? sciFactDirectory)
+    internal static List<string> Texts(int count, string? sciFactDirectory)
     {
         var sentences = new List<string>();
         if (sciFactDirectory is not null)

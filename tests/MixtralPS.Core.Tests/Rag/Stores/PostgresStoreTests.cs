@@ -45,6 +45,45 @@ public sealed class PostgresStoreTests(PgVectorFixture fixture) : StoreTestData,
     }
 
     [SkippableFact]
+    public async Task The_graph_build_gets_512MB_of_maintenance_memory_but_keeps_a_larger_setting()
+    {
+        using var connection = new NpgsqlConnection(fixture.ConnectionString);
+        await connection.OpenAsync();
+        string After(string configured)
+        {
+            Scalar<string>(connection, $"SELECT set_config('maintenance_work_mem', '{configured}', false)");
+            Scalar<object>(connection, PostgresSchema.RaiseMaintenanceWorkMemSql);
+            return Scalar<string>(connection, "SHOW maintenance_work_mem");
+        }
+
+        Assert.Equal("512MB", After("64MB"));
+        Assert.Equal("6GB", After("6GB"));
+    }
+
+    [SkippableFact]
+    public async Task Building_the_vector_index_outlasts_the_connection_strings_command_timeout()
+    {
+        // The HNSW build of a first load takes minutes at 100,000 chunks; Command Timeout is for queries. Here a reader's
+        // lock holds the build back for longer than the string's 1 s Command Timeout.
+        var name = fixture.NewIndexName();
+        var location = RagIndexLocation.Postgres(fixture.ConnectionString + ";Command Timeout=1", name);
+        using var writer = await OpenWriterAsync(location);
+        await writer.WriteAsync([Document("a.txt", "one", ("alpha", North, null))], CancellationToken.None);
+        var schema = PostgresSchema.Quote(((PostgresIndexLocation)location).Schema);
+        await using var blocker = new NpgsqlConnection(fixture.ConnectionString);
+        await blocker.OpenAsync();
+        await using var tx = await blocker.BeginTransactionAsync();
+        PgCluster.Execute(blocker, $"LOCK TABLE {schema}.chunks IN ROW EXCLUSIVE MODE");
+
+        var complete = writer.CompleteAsync(CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.False(complete.IsCompleted);
+        await tx.CommitAsync();
+        await complete;
+        Assert.Equal(1L, Scalar<long>(blocker, $"SELECT count(*) FROM pg_indexes WHERE schemaname = 'mixtralps_{name}' AND indexname = '{PostgresSchema.VectorIndexName}'"));
+    }
+
+    [SkippableFact]
     public async Task A_standby_serves_queries_and_refuses_the_writer_with_a_clear_error()
     {
         var location = (PostgresIndexLocation)await SolarSystemAsync(NewLocation());

@@ -85,6 +85,13 @@ internal sealed class PostgresSchema(PostgresIndexLocation location)
         WITH (m = {HnswM}, ef_construction = {HnswEfConstruction})
         """;
 
+    /// <summary>
+    /// At least 512 MB for the HNSW build, but never less than the server or role gives: a million chunks of 384
+    /// dimensions need several GB for the graph to be built in memory, and a plain SET would undo a DBA's larger setting.
+    /// </summary>
+    public const string RaiseMaintenanceWorkMemSql =
+        "SELECT set_config('maintenance_work_mem', '512MB', false) WHERE pg_size_bytes(current_setting('maintenance_work_mem')) < pg_size_bytes('512MB')";
+
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>Whether the index's tables exist.</summary>

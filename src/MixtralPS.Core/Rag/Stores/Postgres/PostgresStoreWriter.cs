@@ -231,9 +231,25 @@ internal sealed class PostgresStoreWriter : IRagStoreWriter
         !changed && !Created ? Task.CompletedTask : PostgresConnections.Guard(Location, async () =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, null, "SET maintenance_work_mem = '512MB'", cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, null, schema.CreateVectorIndexSql, cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, null, $"ANALYZE {schema.Documents}, {schema.Chunks}, {schema.Postings}", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, null, PostgresSchema.RaiseMaintenanceWorkMemSql, cancellationToken).ConfigureAwait(false);
+            // No command timeout: the build grows with the index (minutes at 100,000 chunks), where the connection string's
+            // Command Timeout (30 s by default) is meant for queries; Ctrl+C still cancels it through the token.
+            // Two writers finishing at once would both create the index (IF NOT EXISTS checks before either commits, and
+            // the second fails on the catalog's unique name): the index's advisory lock makes the second find it made.
+            await using (var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await using (var gate = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", connection, tx))
+                {
+                    gate.Parameters.AddWithValue(schema.LockKey);
+                    gate.CommandTimeout = 0;
+                    await gate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await ExecuteAsync(connection, tx, schema.CreateVectorIndexSql, cancellationToken, timeoutSeconds: 0).ConfigureAwait(false);
+                await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await ExecuteAsync(connection, null, $"ANALYZE {schema.Documents}, {schema.Chunks}, {schema.Postings}", cancellationToken, timeoutSeconds: 0).ConfigureAwait(false);
         }, cancellationToken);
 
     private async Task LockSourcesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string[] sources, CancellationToken cancellationToken)
@@ -383,9 +399,14 @@ internal sealed class PostgresStoreWriter : IRagStoreWriter
     private static Task SetLockTimeoutAsync(NpgsqlConnection connection, NpgsqlTransaction tx, TimeSpan timeout, CancellationToken cancellationToken) =>
         ExecuteAsync(connection, tx, $"SET LOCAL lock_timeout = {Math.Max(1, (long)timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}", cancellationToken);
 
-    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, CancellationToken cancellationToken)
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, CancellationToken cancellationToken, int? timeoutSeconds = null)
     {
         await using var command = new NpgsqlCommand(sql, connection, tx);
+        if (timeoutSeconds is { } seconds)
+        {
+            command.CommandTimeout = seconds;
+        }
+
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
