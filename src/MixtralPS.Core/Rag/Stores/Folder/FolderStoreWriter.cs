@@ -10,9 +10,10 @@ internal sealed class FolderStoreWriter : IRagStoreWriter
 {
     private readonly IndexWriteLock writeLock;
     private readonly RagDatabase db;
-    private readonly long startGeneration;
-    private readonly long lastChunkIdAtStart;
+    private long startGeneration;
+    private long lastChunkIdAtStart;
     private readonly List<long> removedChunkIds = [];
+    private bool completed;
 
     private FolderStoreWriter(FolderIndexLocation location, IndexWriteLock writeLock, RagDatabase db, bool created)
     {
@@ -144,10 +145,14 @@ internal sealed class FolderStoreWriter : IRagStoreWriter
 
     public Task<long> ChunkCountAsync(CancellationToken cancellationToken) => Task.FromResult(db.ChunkCount());
 
-    /// <summary>Merges the keyword index after changes, and brings the vector graph up to date with what was written.</summary>
+    /// <summary>
+    /// Merges the keyword index after changes, and brings the vector graph up to date with what was written. A session
+    /// may complete many times (New-RagIndex -Watch, once per update): each time the graph just written becomes the
+    /// base the next one is updated from.
+    /// </summary>
     public Task CompleteAsync(CancellationToken cancellationToken)
     {
-        if (Settings.HasKeywordIndex && (Upgraded is not null || db.Generation() != startGeneration))
+        if (Settings.HasKeywordIndex && ((Upgraded is not null && !completed) || db.Generation() != startGeneration))
         {
             using var tx = db.BeginWrite();
             KeywordIndex.Optimize(db.Connection, tx);
@@ -155,6 +160,10 @@ internal sealed class FolderStoreWriter : IRagStoreWriter
         }
 
         VectorGraphBuilder.Sync(Paths, db, startGeneration, lastChunkIdAtStart, removedChunkIds, GraphSettings, Log, cancellationToken);
+        startGeneration = db.Generation();
+        lastChunkIdAtStart = LastChunkId(db);
+        removedChunkIds.Clear();
+        completed = true;
         return Task.CompletedTask;
     }
 
