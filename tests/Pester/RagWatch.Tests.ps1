@@ -1,6 +1,13 @@
 # New-RagIndex -Watch: the index follows folders while readers query it, and Ctrl+C leaves it whole.
 # The watcher runs in a runspace of this process ([powershell]::Create(), BeginInvoke, Stop as Ctrl+C does);
 # every check waits for a condition with a generous timeout, never for a fixed time.
+BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot 'PgCluster.psm1') -Force
+    $pg = Get-PgAvailability
+    $script:SkipPg = -not $pg.Available -and $env:CI -ne 'true'
+    if ($script:SkipPg) { Write-Host "Skipping -Watch on PostgreSQL: $($pg.Reason)" -ForegroundColor Yellow }
+}
+
 BeforeAll {
     Import-Module $env:MIXTRALPS_TEST_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'TestServer.psm1') -Force
@@ -245,5 +252,41 @@ Describe 'New-RagIndex -Watch stopped with Ctrl+C' {
         $summary = New-RagIndex -Path $whatIfIndex -Watch $script:Folder -WhatIf
         $summary.WhatIf | Should -BeTrue
         Test-Path $whatIfIndex | Should -BeFalse
+    }
+}
+
+Describe 'New-RagIndex -Watch on a PostgreSQL index' -Skip:$script:SkipPg {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'PgCluster.psm1') -Force
+        $script:Primary = Start-PgTestCluster
+        Invoke-PgSql $script:Primary -Superuser 'CREATE EXTENSION IF NOT EXISTS vector' | Out-Null
+        $script:Cs = $script:Primary.ConnectionString
+    }
+
+    AfterAll {
+        if ($script:Primary) { Stop-PgTestCluster $script:Primary }
+    }
+
+    It 'follows a create, a rename and a delete' {
+        $folder = Join-Path $script:Work 'pg-docs'
+        $file = Write-Doc (Join-Path $folder 'egret.md') 'The egret stalks frogs in the reeds.'
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$env:MIXTRALPS_TEST_MODULE'; New-RagIndex -ConnectionString '$script:Cs' -Name watched -Watch '$folder'")
+        $output = [Management.Automation.PSDataCollection[psobject]]::new()
+        $watch = [pscustomobject]@{ PowerShell = $ps; Output = $output; Handle = $ps.BeginInvoke([Management.Automation.PSDataCollection[psobject]]::new(), $output) }
+        try {
+            $find = { param($word) @(Find-RagContext -ConnectionString $script:Cs -Name watched -Query $word -Mode Keyword -Top 5 | ForEach-Object Source) }
+            Wait-Until { $output.Count -ge 1 } 'the first pass is summarised' -Watch $watch
+            $output[0].Added | Should -Be 1
+            (& $find 'egret') | Should -Be $file
+            $renamed = Join-Path $folder 'herons/egret.md'
+            New-Item -ItemType Directory (Split-Path $renamed) | Out-Null
+            Move-Item $file $renamed
+            Wait-Until { @(& $find 'egret') -join ',' -eq $renamed } 'the rename is followed' -Watch $watch
+            Remove-Item $renamed
+            Wait-Until { @(& $find 'egret').Count -eq 0 } 'the delete is followed' -Watch $watch
+            Get-Collected $ps.Streams.Error | Should -BeNullOrEmpty
+        }
+        finally { Stop-Watch $watch }
     }
 }
