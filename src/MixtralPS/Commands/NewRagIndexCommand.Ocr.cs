@@ -14,6 +14,8 @@ public sealed partial class NewRagIndexCommand
     /// <summary>Read scanned PDFs and images with the API's OCR model (on by default when an API key is present; -Ocr:$false turns it off).</summary>
     [Parameter(ParameterSetName = "Input")]
     [Parameter(ParameterSetName = "InputDatabase")]
+    [Parameter(ParameterSetName = "Watch")]
+    [Parameter(ParameterSetName = "WatchDatabase")]
     public SwitchParameter Ocr { get; set; }
 
     private OcrDocumentReader? ocrReader;

@@ -35,6 +35,7 @@ public sealed partial class NewRagIndexCommand : EmbeddingCmdlet
     /// <summary>The index folder, for example ./docs.ragidx.</summary>
     [Parameter(ParameterSetName = "Input", Mandatory = true, Position = 0)]
     [Parameter(ParameterSetName = "Text", Mandatory = true, Position = 0)]
+    [Parameter(ParameterSetName = "Watch", Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(RagIndexPathCompleter))]
     public string? Path { get; set; }
@@ -42,12 +43,14 @@ public sealed partial class NewRagIndexCommand : EmbeddingCmdlet
     /// <summary>An Npgsql connection string of the PostgreSQL database holding the index (default: $env:MIXTRALPS_RAG_CONNECTION).</summary>
     [Parameter(ParameterSetName = "InputDatabase")]
     [Parameter(ParameterSetName = "TextDatabase")]
+    [Parameter(ParameterSetName = "WatchDatabase")]
     [ValidateNotNullOrEmpty]
     public string? ConnectionString { get; set; }
 
     /// <summary>The index's name in the database (letters, digits, underscores; default: default).</summary>
     [Parameter(ParameterSetName = "InputDatabase")]
     [Parameter(ParameterSetName = "TextDatabase")]
+    [Parameter(ParameterSetName = "WatchDatabase")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(RagIndexNameCompleter))]
     public string? Name { get; set; }
@@ -122,6 +125,7 @@ public sealed partial class NewRagIndexCommand : EmbeddingCmdlet
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
+        ResolveWatchedFolders();
         location = RagIndexParameters.Resolve(this, Path, ConnectionString, Name);
         folder = location.Display;
         if (Chunker == RagChunker.Recursive && ChunkOverlap >= ChunkSize)
@@ -452,6 +456,13 @@ public sealed partial class NewRagIndexCommand : EmbeddingCmdlet
 
     protected override void EndProcessing()
     {
+        if (Watching)
+        {
+            RunWatch();
+            base.EndProcessing();
+            return;
+        }
+
         if (writer is not null && ingestor is not null)
         {
             Store(ct => ingestor.FlushAsync(ct));

@@ -36,6 +36,34 @@ public abstract class RagStoreContract : StoreTestData
     }
 
     [SkippableFact]
+    public async Task A_session_that_completes_after_each_update_serves_each_one_to_new_readers()
+    {
+        // New-RagIndex -Watch keeps one write session and completes it once per update.
+        var location = NewLocation();
+        using var writer = await OpenWriterAsync(location);
+        foreach (var (write, gone, expected) in new[]
+        {
+            ("first.txt", (string?)null, "first.txt"),
+            ("second.txt", "first.txt", "second.txt"),
+            ("third.txt", "second.txt", "third.txt"),
+        })
+        {
+            if (gone is not null)
+            {
+                await writer.RemoveAsync((await writer.FindAsync(gone, CancellationToken.None))!, CancellationToken.None);
+            }
+
+            await writer.WriteAsync([Document(write, "h-" + write, ($"The {write} update about lanterns.", North, null))], CancellationToken.None);
+            await writer.CompleteAsync(CancellationToken.None);
+
+            using var reader = await RagIndexReader.OpenAsync(location, CancellationToken.None);
+            Assert.Null(reader.Degraded);
+            var hits = await reader.SearchAsync(new RagQuery("lanterns", North, 5, RetrievalMode.Hybrid), null, CancellationToken.None);
+            Assert.Equal([expected], hits.Select(h => h.Source).Distinct());
+        }
+    }
+
+    [SkippableFact]
     public async Task Keyword_search_stems_and_ranks_by_bm25()
     {
         var location = await SolarSystemAsync(NewLocation());

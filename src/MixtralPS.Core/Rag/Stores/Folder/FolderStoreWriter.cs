@@ -10,10 +10,11 @@ internal sealed class FolderStoreWriter : IRagStoreWriter
 {
     private readonly IndexWriteLock writeLock;
     private readonly RagDatabase db;
-    private readonly long startGeneration;
-    private readonly long lastChunkIdAtStart;
+    private long startGeneration;
+    private long lastChunkIdAtStart;
     private readonly List<long> removedChunkIds = [];
     private long chunksWritten;
+    private bool completed;
 
     private FolderStoreWriter(FolderIndexLocation location, IndexWriteLock writeLock, RagDatabase db, bool created)
     {
@@ -145,14 +146,16 @@ internal sealed class FolderStoreWriter : IRagStoreWriter
     /// <summary>
     /// Merges the keyword index after changes, and brings the vector graph up to date with what was written. A session
     /// that rewrote a large share of the index merges the keyword index whole (fastest to query); a small update does a
-    /// bounded share of merging, so its cost follows the change and not the index's size.
+    /// bounded share of merging, so its cost follows the change and not the index's size. A session may complete many
+    /// times (New-RagIndex -Watch, once per update): each time the graph just written becomes the base the next one is
+    /// updated from.
     /// </summary>
     public Task CompleteAsync(CancellationToken cancellationToken)
     {
-        if (Settings.HasKeywordIndex && (Upgraded is not null || db.Generation() != startGeneration))
+        if (Settings.HasKeywordIndex && ((Upgraded is not null && !completed) || db.Generation() != startGeneration))
         {
             using var tx = db.BeginWrite();
-            if (Created || Upgraded is not null || chunksWritten * 10 >= db.ChunkCount())
+            if (!completed && (Created || Upgraded is not null) || chunksWritten * 10 >= db.ChunkCount())
             {
                 KeywordIndex.Optimize(db.Connection, tx);
             }
@@ -165,6 +168,11 @@ internal sealed class FolderStoreWriter : IRagStoreWriter
         }
 
         VectorGraphBuilder.Sync(Paths, db, startGeneration, lastChunkIdAtStart, removedChunkIds, GraphSettings, Log, cancellationToken);
+        startGeneration = db.Generation();
+        lastChunkIdAtStart = LastChunkId(db);
+        removedChunkIds.Clear();
+        chunksWritten = 0;
+        completed = true;
         return Task.CompletedTask;
     }
 
