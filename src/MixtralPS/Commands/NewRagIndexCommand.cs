@@ -200,56 +200,6 @@ public sealed partial class NewRagIndexCommand : EmbeddingCmdlet
         ingestor = new RagIngestor(writer, Provider, CreateChunker(settings));
     }
 
-    private void InheritSettings(RagIndexSettings existing)
-    {
-        var bound = MyInvocation.BoundParameters;
-        if (!bound.ContainsKey(nameof(Model)))
-        {
-            ModelName = existing.EmbeddingModel;
-        }
-
-        if (!bound.ContainsKey(nameof(MaxTokens)) && existing.MaxTokens <= 512)
-        {
-            MaxTokens = EmbeddingModels.IsLocal(existing.EmbeddingModel) ? existing.MaxTokens : null;
-        }
-
-        if (!bound.ContainsKey(nameof(Chunker)) && Enum.TryParse<RagChunker>(existing.Chunker, out var chunker))
-        {
-            Chunker = chunker;
-        }
-
-        if (!bound.ContainsKey(nameof(ChunkSize)))
-        {
-            ChunkSize = existing.ChunkSize;
-        }
-
-        if (!bound.ContainsKey(nameof(ChunkOverlap)))
-        {
-            ChunkOverlap = existing.ChunkOverlap;
-        }
-
-        if (!bound.ContainsKey(nameof(Stemming)))
-        {
-            Stemming = existing.Stemming;
-        }
-    }
-
-    private IChunker CreateChunker(RagIndexSettings settings)
-    {
-        var tokens = TokenCounter();
-        return Chunker == RagChunker.Fixed
-            ? new FixedChunker(settings.ChunkSize, tokens, settings.MaxTokens)
-            : new RecursiveChunker(settings.ChunkSize, settings.ChunkOverlap, tokens, settings.MaxTokens);
-    }
-
-    /// <summary>The embedding model's own token count, so no chunk is silently truncated.</summary>
-    private Func<string, int> TokenCounter() => Provider switch
-    {
-        // Pieces plus [CLS] and [SEP], counted without truncation so that an over-long chunk shows as such.
-        OnnxEmbeddingProvider local => text => local.Tokenizer.Tokenize(local.ModelInfo.DocumentPrefix + text).Count + 2,
-        _ => EmbeddingBatcher.EstimateTokens,
-    };
-
     protected override void ProcessRecord()
     {
         if (ParameterSetName is "Text" or "TextDatabase")
@@ -279,57 +229,6 @@ public sealed partial class NewRagIndexCommand : EmbeddingCmdlet
                 break;
         }
     }
-
-    private void IndexPaths(string path)
-    {
-        Collection<string> resolved;
-        try
-        {
-            resolved = GetResolvedProviderPathFromPSPath(path, out var provider);
-            if (provider.Name != "FileSystem")
-            {
-                throw new ArgumentException($"'{path}' is not a file-system path.");
-            }
-        }
-        catch (Exception ex) when (ex is ItemNotFoundException or ArgumentException or ProviderNotFoundException or System.Management.Automation.DriveNotFoundException)
-        {
-            WriteError(new ErrorRecord(ex, ErrorIdPrefix + "PathNotFound", ErrorCategory.ObjectNotFound, path));
-            summary.Failed++;
-            return;
-        }
-
-        foreach (var file in resolved)
-        {
-            if (Directory.Exists(file))
-            {
-                WriteWarning($"'{file}' is a folder; pipe its files instead: Get-ChildItem '{file}' -Recurse -File | New-RagIndex.");
-                continue;
-            }
-
-            Index(file);
-        }
-    }
-
-    private void IndexObject(PSObject item)
-    {
-        var text = Property(item, "Text", "Content");
-        var source = Property(item, "Source", "Path", "FullName", "Name", "Id");
-        if (text is null || source is null)
-        {
-            WriteError(new ErrorRecord(
-                new ArgumentException("Each input must be a file, a path, or an object with a Text (or Content) and a Source (or Path, Name, Id)."),
-                ErrorIdPrefix + "InvalidInput", ErrorCategory.InvalidArgument, item));
-            summary.Failed++;
-            return;
-        }
-
-        Index(source, text);
-    }
-
-    private static string? Property(PSObject item, params string[] names) =>
-        names.Select(n => item.Properties[n]?.Value).FirstOrDefault(v => v is not null) is { } value
-            ? LanguagePrimitives.ConvertTo<string>(value)
-            : null;
 
     private void Index(string path) => Ingest(path, () => ingestor is null ? null : Run(ct => ingestor.PrepareAsync(path, OcrReader(), ct)));
 
